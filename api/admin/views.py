@@ -1,0 +1,58 @@
+"""Administration: organisations, users (with their one-time token), the member registry."""
+
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+
+from api.admin.schemas import (
+    MemberCreate,
+    MemberOut,
+    OrganizationCreate,
+    OrganizationOut,
+    UserCreate,
+    UserCreated,
+)
+from api.auth import authenticate, current_actor
+from api.idempotency import idempotent
+from api.runtime import runtime
+from workflow import services
+from workflow.roles import Role
+
+blp = Blueprint("admin", __name__, url_prefix="/api/v1",
+                description="Organisations, users and the member registry.")
+blp.before_request(authenticate)
+
+
+@blp.route("/organizations", methods=["POST"])
+@idempotent
+@blp.arguments(OrganizationCreate)
+@blp.response(201, OrganizationOut)
+def create_organization(data):
+    """Admin: a committee or a branch, under a committee (`parent_id`)."""
+    rt = runtime()
+    org = services.create_organization(uow=rt.uow, env=rt.env, actor=current_actor(), **data)
+    return {"id": org.id, "name": org.name, "kind": org.kind, "parent_id": org.parent_id}, 201
+
+
+@blp.route("/users", methods=["POST"])
+@idempotent
+@blp.arguments(UserCreate)
+@blp.response(201, UserCreated)
+def create_user(data):
+    """Admin: a user with a role in an organisation; the answer carries its token, once."""
+    rt = runtime()
+    user_id, token = services.create_user(uow=rt.uow, env=rt.env, actor=current_actor(),
+                                          name=data["name"], role=Role(data["role"]),
+                                          organization_id=data["organization_id"])
+    return {**data, "id": user_id, "token": token}, 201
+
+
+@blp.route("/members", methods=["POST"])
+@idempotent
+@blp.arguments(MemberCreate)
+@blp.response(201, MemberOut)
+def create_member(data):
+    """Admin or branch: a party member of the registry (contacts and sponsors come from it)."""
+    rt = runtime()
+    member_id = services.create_member(uow=rt.uow, env=rt.env, actor=current_actor(), **data)
+    return {**data, "id": member_id}, 201

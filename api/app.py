@@ -1,0 +1,70 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g, request
+from flask_smorest import Api
+
+from api import errors, runtime
+from api.config import Defaults, from_environment
+
+
+class RecruitflowApi(Api):
+    """flask-smorest with the project's one error shape."""
+
+    def handle_http_exception(self, error):
+        return errors.render_http_exception(error)
+
+
+def default_instance_path() -> str:
+    """The instance folder: RECRUITFLOW_INSTANCE_PATH, else ./instance of the working directory
+    (the same for a source checkout and an installed copy, unlike Flask's own guess)."""
+    return os.environ.get("RECRUITFLOW_INSTANCE_PATH") or str(Path.cwd() / "instance")
+
+
+def create_app(test_config: dict[str, Any] | None = None, *,
+               instance_path: str | None = None) -> Flask:
+    instance = Path(instance_path or default_instance_path()).resolve()
+    app = Flask(__name__, instance_path=str(instance), instance_relative_config=True)
+    app.config.from_object(Defaults)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.update(from_environment())
+    else:
+        app.config.from_mapping(test_config)
+    instance.mkdir(parents=True, exist_ok=True)
+    app.json.sort_keys = False
+
+    runtime.init_app(app)
+    api = RecruitflowApi(app)
+    errors.init_app(app)
+
+    from api.admin.views import blp as admin
+    from api.applicants.views import blp as applicants
+    from api.machine.views import blp as machine
+    from api.publicity.views import blp as publicity
+
+    for blueprint in (applicants, admin, publicity, machine):
+        api.register_blueprint(blueprint)
+    api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+
+    @app.before_request
+    def _request_id() -> None:
+        given = request.headers.get("X-Request-ID", "")
+        g.request_id = given if 0 < len(given) <= 64 and given.isprintable() else uuid.uuid4().hex
+
+    @app.after_request
+    def _echo_request_id(response):
+        if "request_id" in g:
+            response.headers["X-Request-ID"] = g.request_id
+        return response
+
+    from api import cli
+
+    cli.init_app(app)
+    return app

@@ -1,0 +1,85 @@
+"""How a dossier is shown: what each caller may see of it, and what can happen next."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from api.errors import prefers_chinese
+from workflow.actors import Actor
+from workflow.audit import AuditEntry
+from workflow.dossier import Record
+from workflow.roles import Role
+from workflow.services import DossierView
+
+# Personal identifiers are for those who work on the dossier, not for administrators.
+SENSITIVE = ("id_number", "phone")
+SEES_SENSITIVE = {Role.BRANCH, Role.COMMITTEE, Role.AUDITOR}
+DATES = ("applied_on", "activist_on", "candidate_on", "publicity_started_on", "voted_on",
+         "conversion_voted_on", "membership_on", "last_effective_on")
+
+
+def record(r: Record) -> dict[str, Any]:
+    return {"id": r.id, "type": r.type, "date": r.date, "data": dict(r.data)}
+
+
+def dossier(view: DossierView, actor: Actor) -> dict[str, Any]:
+    d, stored = view.dossier, view.stored
+    profile = dict(stored.profile)
+    if actor.role not in SEES_SENSITIVE:
+        for key in SENSITIVE:
+            profile.pop(key, None)
+    zh = prefers_chinese()
+    body: dict[str, Any] = {
+        "id": d.id,
+        "branch_id": d.branch_id,
+        "branch_name": stored.branch_name,
+        **profile,
+        "state": d.state,
+        "state_label": view.state.label_zh,
+        "version": d.version,
+        "rulebook": view.rulebook.id,
+        "dates": {name: getattr(d, name) for name in DATES},
+        "extension_months": d.extension_months,
+        "closing_reason": d.closing_reason,
+        "publicity": None,
+        "records": [record(r) for r in d.records],
+        "next": [
+            {
+                "trigger": step.transition.trigger,
+                "to": step.transition.dest,
+                "roles": sorted(step.transition.roles),
+                "permitted": actor.role in step.transition.roles,
+                "allowed": step.allowed,
+                "reasons": [
+                    {"rule": f.rule, "message": f.message_zh if zh else f.message_en,
+                     "message_en": f.message_en, "message_zh": f.message_zh,
+                     "earliest_date": f.earliest_date}
+                    for f in step.failures
+                ],
+                "inputs": list(step.pending_inputs),
+            }
+            for step in view.steps
+        ],
+    }
+    if view.publicity is not None:
+        span = view.publicity
+        body["publicity"] = {
+            "first_day": span.first_day,
+            "last_day": span.last_day,
+            "elapsed": view.today > span.last_day,
+            "closable_from": span.last_day + timedelta(days=1),
+            "working_days": view.rulebook.publicity_working_days,
+            "calendar_warning": span.warning,
+        }
+    return body
+
+
+def entry(e: AuditEntry) -> dict[str, Any]:
+    return {
+        "id": e.id, "seq": e.seq, "kind": e.kind, "action": e.action,
+        "from_state": e.from_state, "to_state": e.to_state,
+        "effective_date": e.effective_date, "payload": dict(e.payload),
+        "actor_id": e.actor_id, "actor_name": e.actor_name, "actor_role": e.actor_role,
+        "recorded_at": e.recorded_at, "request_id": e.request_id, "rulebook_id": e.rulebook_id,
+    }

@@ -1,0 +1,124 @@
+"""`/api/v1/applicants`: dossiers, their records, transitions and audit log."""
+
+from __future__ import annotations
+
+from flask import g, request, url_for
+from flask_smorest import Blueprint
+
+from api.applicants import present
+from api.applicants.schemas import (
+    ApplicantCreate,
+    ApplicantListQuery,
+    DossierOut,
+    DossierPage,
+    LogOut,
+    RecordCreated,
+    RecordRequest,
+    TransitionRequest,
+)
+from api.auth import authenticate, current_actor
+from api.idempotency import idempotent
+from api.runtime import runtime
+from workflow import services
+
+blp = Blueprint("applicants", __name__, url_prefix="/api/v1/applicants",
+                description="Applicants' dossiers: records, transitions, audit log.")
+blp.before_request(authenticate)
+
+DOSSIER = "/<int(max=2147483647):dossier_id>"
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def expected_version() -> int | None:
+    """The version named by If-Match, if one was sent (`*` matches any)."""
+    if "If-Match" not in request.headers:
+        return None
+    if request.if_match.star_tag:
+        return None
+    tags = list(request.if_match)
+    if len(tags) == 1 and tags[0].isdigit() and len(tags[0]) < 10:
+        return int(tags[0])
+    # An ETag this service never issued cannot match any version.
+    return -1
+
+
+@blp.route("", methods=["POST"])
+@idempotent
+@blp.arguments(ApplicantCreate)
+@blp.response(201, DossierOut)
+def create_applicant(data):
+    """Create a dossier in state `applicant` (the `min_age` rule applies)."""
+    rt, actor = runtime(), current_actor()
+    view = services.create_dossier(uow=rt.uow, env=rt.env, actor=actor, profile=data,
+                                   request_id=g.request_id)
+    location = url_for("applicants.get_applicant", dossier_id=view.dossier.id)
+    return present.dossier(view, actor), 201, {"Location": location,
+                                              "ETag": etag(view.dossier.version)}
+
+
+@blp.route("", methods=["GET"])
+@blp.arguments(ApplicantListQuery, location="query")
+@blp.response(200, DossierPage)
+def list_applicants(query):
+    """Dossiers in the caller's scope, filtered by state, branch and name, paginated."""
+    rt = runtime()
+    rows, total = services.list_dossiers(uow=rt.uow, actor=current_actor(), **query)
+    return {
+        "items": [dict(row._mapping) for row in rows],
+        "total": total,
+        "page": query["page"],
+        "per_page": query["per_page"],
+    }
+
+
+@blp.route(DOSSIER, methods=["GET"])
+@blp.response(200, DossierOut)
+def get_applicant(dossier_id: int):
+    """The dossier with its records and `next`: each trigger, whether allowed, and why not."""
+    rt, actor = runtime(), current_actor()
+    view = services.get_dossier(uow=rt.uow, env=rt.env, actor=actor, dossier_id=dossier_id)
+    return present.dossier(view, actor), {"ETag": etag(view.dossier.version)}
+
+
+@blp.route(DOSSIER + "/records", methods=["POST"])
+@idempotent
+@blp.arguments(RecordRequest)
+@blp.response(201, RecordCreated)
+def add_record(data, dossier_id: int):
+    """Add a record (a talk, an evaluation, an objection…); its id is in the answer."""
+    rt, actor = runtime(), current_actor()
+    record_type, on = data.pop("type"), data.pop("date")
+    record, view = services.add_record(
+        uow=rt.uow, env=rt.env, actor=actor, dossier_id=dossier_id, record_type=record_type,
+        on=on, data=data, expected_version=expected_version(), request_id=g.request_id,
+    )
+    body = {**present.record(record), "dossier_version": view.dossier.version}
+    location = url_for("applicants.get_applicant", dossier_id=dossier_id)
+    return body, 201, {"Location": location, "ETag": etag(view.dossier.version)}
+
+
+@blp.route(DOSSIER + "/transitions", methods=["POST"])
+@idempotent
+@blp.arguments(TransitionRequest)
+@blp.response(200, DossierOut)
+def fire_transition(data, dossier_id: int):
+    """Fire a trigger. 409: not from this state; 412: If-Match differs; 422: rules fail."""
+    rt, actor = runtime(), current_actor()
+    trigger, on = data.pop("trigger"), data.pop("effective_date")
+    view = services.fire(
+        uow=rt.uow, env=rt.env, actor=actor, dossier_id=dossier_id, trigger=trigger, on=on,
+        payload=data, expected_version=expected_version(), request_id=g.request_id,
+    )
+    return present.dossier(view, actor), {"ETag": etag(view.dossier.version)}
+
+
+@blp.route(DOSSIER + "/log", methods=["GET"])
+@blp.response(200, LogOut)
+def get_log(dossier_id: int):
+    """The dossier's audit entries, oldest first."""
+    rt = runtime()
+    entries = services.dossier_log(uow=rt.uow, actor=current_actor(), dossier_id=dossier_id)
+    return {"dossier_id": dossier_id, "entries": [present.entry(e) for e in entries]}

@@ -1,0 +1,79 @@
+"""Project-wide defaults for schemas and fields, written once instead of in every schema."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from marshmallow import RAISE, ValidationError, fields, validate
+from marshmallow import Schema as _Schema
+
+from workflow.rules import Param
+
+MAX_ID = 2**31 - 1
+# Control characters and lone surrogates are refused: PostgreSQL rejects NUL in text and a
+# lone surrogate cannot be encoded to UTF-8, and neither has a place in a dossier.
+_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+class Schema(_Schema):
+    """Unknown fields are an error, never silently dropped."""
+
+    class Meta:
+        unknown = RAISE
+        ordered = True
+
+
+class Text(fields.String):
+    """A string of printable text, stripped, within a length."""
+
+    def __init__(self, *, max_length: int = 2000, min_length: int = 1, **kwargs) -> None:
+        super().__init__(validate=validate.Length(min=min_length, max=max_length), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if _FORBIDDEN.search(text):
+            raise ValidationError("Contains control characters or invalid code points.")
+        return text.strip()
+
+
+def Id(**kwargs) -> fields.Integer:
+    return fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+
+
+def Flag(**kwargs) -> fields.Boolean:
+    # Only JSON true and false: "yes", 1 or "0" are a client's mistake, not a boolean.
+    return fields.Boolean(truthy={True}, falsy={False}, **kwargs)
+
+
+class Day(fields.Date):
+    """A calendar date (YYYY-MM-DD) within a sane range."""
+
+    EARLIEST = date(1900, 1, 1)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str):
+            raise ValidationError("Not a valid date: expected a string YYYY-MM-DD.")
+        day = super()._deserialize(value, attr, data, **kwargs)
+        if day < self.EARLIEST:
+            raise ValidationError(f"Must not be before {self.EARLIEST}.")
+        return day
+
+
+def field_for(param: Param, *, required: bool | None = None) -> fields.Field:
+    """The marshmallow field of a payload or record field declared by the domain."""
+    required = param.required if required is None else required
+    meta = {"description": param.description} if param.description else {}
+    if param.kind == "int":
+        return fields.Integer(
+            strict=True, required=required, metadata=meta,
+            validate=validate.Range(min=param.minimum, max=param.maximum),
+        )
+    if param.kind == "bool":
+        return Flag(required=required, metadata=meta)
+    if param.kind in ("member", "record"):
+        return Id(required=required, metadata=meta)
+    if param.kind == "choice":
+        return fields.String(required=required, validate=validate.OneOf(param.choices),
+                             metadata=meta)
+    return Text(required=required, metadata=meta)

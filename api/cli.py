@@ -1,0 +1,77 @@
+"""The `recruitflow` command: init, create-admin, serve, demo."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from api.runtime import runtime
+from workflow import services
+from workflow.store.migrate import upgrade
+
+
+@click.command("init")
+@with_appcontext
+def init_command() -> None:
+    """Create or upgrade the database schema (idempotent)."""
+    upgrade(runtime().engine)
+    click.echo(f"Database schema is current: {runtime().engine.url.render_as_string()}")
+
+
+@click.command("create-admin")
+@click.argument("name")
+@with_appcontext
+def create_admin_command(name: str) -> None:
+    """Create an administrator; its token is the last line of output."""
+    rt = runtime()
+    upgrade(rt.engine)
+    user_id, token = services.create_admin(uow=rt.uow, env=rt.env, name=name)
+    click.echo(f"Administrator {name!r} created (user {user_id}). Its token, shown once:")
+    click.echo(token)
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, type=int, show_default=True)
+@click.option("--workers", default=2, type=int, show_default=True,
+              help="worker processes (gunicorn)")
+@click.option("--threads", default=4, type=int, show_default=True,
+              help="threads per worker")
+@with_appcontext
+def serve_command(host: str, port: int, workers: int, threads: int) -> None:
+    """Serve the API with gunicorn, creating the schema first if the database is new."""
+    from api.server import serve
+
+    upgrade(runtime().engine)
+    serve(instance_path=current_app.instance_path, host=host, port=port, workers=workers,
+          threads=threads)
+
+
+@click.command("demo")
+@click.option("--seed", default=2026, type=int, show_default=True)
+@with_appcontext
+def demo_command(seed: int) -> None:
+    """Load a realistic demo: a committee, three branches, members, ~50 dossiers."""
+    from workflow.demo import load_demo
+
+    rt = runtime()
+    upgrade(rt.engine)
+    summary = load_demo(uow=rt.uow, env=rt.env, seed=seed)
+    for line in summary:
+        click.echo(line)
+
+
+def init_app(app: Flask) -> None:
+    for command in (init_command, create_admin_command, serve_command, demo_command):
+        app.cli.add_command(command)
+
+
+def _create_app() -> Flask:
+    from api.app import create_app
+
+    return create_app()
+
+
+main = FlaskGroup(create_app=_create_app, add_version_option=False,
+                  help="recruitflow: the member-recruitment workflow service.")

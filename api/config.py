@@ -1,0 +1,32 @@
+"""Default configuration; the instance folder's config.py and the environment override it."""
+
+from __future__ import annotations
+
+import os
+from typing import Any, ClassVar
+
+# Environment variables that override a setting, for deployments that configure that way.
+ENVIRONMENT = {
+    "RECRUITFLOW_DATABASE_URL": "DATABASE_URL",
+    "RECRUITFLOW_TIMEZONE": "TIMEZONE",
+}
+
+
+class Defaults:
+    # None: an SQLite file in the instance folder.
+    DATABASE_URL: str | None = None
+    TIMEZONE = "Asia/Shanghai"
+    # Numbers of the built-in rulebook to replace, e.g. {"publicity_working_days": 7}.
+    RULEBOOK_OVERRIDES: ClassVar[dict[str, int]] = {}
+    # Further rulebook versions: [{"id", "effective_from", "title", "base", **numbers}].
+    RULEBOOK_VERSIONS: ClassVar[list[dict[str, Any]]] = []
+    MAX_CONTENT_LENGTH = 1024 * 1024
+    API_TITLE = "recruitflow"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api"
+    OPENAPI_JSON_PATH = "openapi.json"
+
+
+def from_environment() -> dict[str, str]:
+    return {key: os.environ[var] for var, key in ENVIRONMENT.items() if os.environ.get(var)}

@@ -1,0 +1,53 @@
+"""`/api/v1/publicity`: the public feed of publicity periods. No token, minimal fields."""
+
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+from marshmallow import fields
+
+from api.base import Schema
+from api.runtime import runtime
+from workflow import services
+
+blp = Blueprint("publicity", __name__, url_prefix="/api/v1/publicity",
+                description="Publicity periods in progress (public).")
+
+
+class NoticeOut(Schema):
+    # Only what PROCEDURE.md allows the public to see: no ID number, address or record.
+    dossier_id = fields.Integer()
+    name = fields.String()
+    gender = fields.String()
+    birth_month = fields.String(metadata={"description": "YYYY-MM"})
+    branch_id = fields.Integer()
+    branch_name = fields.String()
+    kind = fields.String(metadata={"description": "admission or conversion"})
+    first_day = fields.Date()
+    last_day = fields.Date()
+    elapsed = fields.Boolean()
+    working_days_left = fields.Integer()
+    calendar_warning = fields.String(allow_none=True)
+
+
+class NoticeList(Schema):
+    items = fields.List(fields.Nested(NoticeOut))
+    total = fields.Integer()
+
+
+@blp.route("", methods=["GET"])
+@blp.response(200, NoticeList)
+def list_notices():
+    """Every dossier now in `publicity` or `conversion_publicity`."""
+    rt = runtime()
+    notices = services.publicity_notices(uow=rt.uow, env=rt.env)
+    items = [
+        {
+            "dossier_id": n.dossier_id, "name": n.name, "gender": n.gender,
+            "birth_month": n.birth_month, "branch_id": n.branch_id,
+            "branch_name": n.branch_name, "kind": n.kind, "first_day": n.span.first_day,
+            "last_day": n.span.last_day, "elapsed": n.elapsed,
+            "working_days_left": n.working_days_left, "calendar_warning": n.span.warning,
+        }
+        for n in notices
+    ]
+    return {"items": items, "total": len(items)}

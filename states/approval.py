@@ -1,0 +1,86 @@
+"""Committee talk and approval (党委审批), for admission and, counted anew, for conversion."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from workflow.dates import add_months
+from workflow.dossier import Dossier
+from workflow.procedure import RecordType, Stage, StateDef, TransitionDef
+from workflow.roles import COMMITTEE
+from workflow.rulebook import Rulebook
+from workflow.rules import Deadline, Facts, Param, Rule, fail
+
+APPROVAL_STATES = ("approval", "conversion_approval")
+
+
+def _vote_date(d: Dossier) -> date | None:
+    """The vote an approval answers: admission or conversion, by the dossier's state."""
+    return d.conversion_voted_on if d.state == "conversion_approval" else d.voted_on
+
+
+def approval_due(d: Dossier, rb: Rulebook) -> date:
+    voted = _vote_date(d)
+    extended = bool(d.records_of("extension_reason", since=voted))
+    return add_months(voted, rb.approval_extended_months if extended else rb.approval_months)
+
+
+def _approval_deadline(f: Facts):
+    voted = _vote_date(f.dossier)
+    due = approval_due(f.dossier, f.rulebook)
+    if f.on > due:
+        return fail(
+            f"Approval was due by {due} (branch vote on {voted}).",
+            f"应于{due}前审批（支部大会于{voted}讨论通过）。",
+        )
+    return None
+
+
+APPROVAL_DEADLINE = Rule(
+    "approval_deadline",
+    "Approved within {approval_months} months of the branch vote, or within "
+    "{approval_extended_months} months where an extension reason is recorded.",
+    "支部大会讨论通过后{approval_months}个月内审批；有特殊情况的可延长至"
+    "{approval_extended_months}个月。",
+    _approval_deadline,
+    deadline=lambda d, rb, cal: (
+        Deadline("approval_deadline", approval_due(d, rb), "Committee approval", "党委审批")
+        if d.state in APPROVAL_STATES else None
+    ),
+)
+
+
+def _approval_talk(f: Facts):
+    if not f.dossier.records_of("approval_talk", since=f.dossier.voted_on):
+        return fail(
+            f"No talk by a committee member or organiser since the vote ({f.dossier.voted_on}) "
+            "is recorded.",
+            f"支部大会（{f.dossier.voted_on}）后尚无党委委员或组织员谈话记录。",
+        )
+    return None
+
+
+APPROVAL_TALK = Rule(
+    "approval_talk",
+    "A committee member's or organiser's talk with the candidate, on or after the vote.",
+    "审批前党委委员或组织员同发展对象谈话。",
+    _approval_talk,
+)
+
+STAGE = Stage(
+    states=(StateDef("approval", "党委审批", "awaiting committee approval"),),
+    records=(
+        RecordType("approval_talk", "审批前谈话", "talk before approval", COMMITTEE,
+                   ("approval",), (Param("by", "text"),)),
+        RecordType("extension_reason", "延长审批期限的特殊情况", "reason to extend approval",
+                   COMMITTEE, APPROVAL_STATES, (Param("reason", "text"),)),
+    ),
+    transitions=(
+        TransitionDef(
+            "approve", ("approval",), "probationary", COMMITTEE,
+            rules=(APPROVAL_TALK, APPROVAL_DEADLINE),
+            summary_en="Approve the admission as probationary member.",
+            summary_zh="党委审批，接收为预备党员。",
+        ),
+    ),
+)

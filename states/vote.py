@@ -1,0 +1,118 @@
+"""The branch general meeting's vote (支部大会讨论, Art. 20–21), for admission and conversion.
+
+Written opinions of absent voting members count in the tallies but not towards the quorum,
+and a majority is of those entitled to vote, not of those present.
+"""
+
+from __future__ import annotations
+
+from workflow.dossier import Dossier
+from workflow.procedure import Stage, StateDef, TransitionDef
+from workflow.roles import BRANCH
+from workflow.rules import Facts, Param, Rule, fail
+
+VOTE_INPUTS = ("entitled", "present", "in_favour", "against", "abstained", "written")
+
+VOTE_PARAMS = (
+    Param("entitled", "int", minimum=1, maximum=100_000,
+          description="members entitled to vote (应到会有表决权的党员)"),
+    Param("present", "int", minimum=0, maximum=100_000,
+          description="members with voting rights present (实到会有表决权的党员)"),
+    Param("in_favour", "int", minimum=0, maximum=100_000),
+    Param("against", "int", minimum=0, maximum=100_000),
+    Param("abstained", "int", minimum=0, maximum=100_000),
+    Param("written", "int", required=False, minimum=0, maximum=100_000, default=0,
+          description="written opinions handed in by absent voting members"),
+)
+
+
+def _counts(f: Facts) -> tuple[int, int, int, int, int, int]:
+    p = f.payload
+    return (p["entitled"], p["present"], p["in_favour"], p["against"], p["abstained"],
+            p.get("written") or 0)
+
+
+def _vote_counts(f: Facts):
+    entitled, present, yes, no, abstained, written = _counts(f)
+    cast = yes + no + abstained
+    if not cast <= present + written <= entitled:
+        return fail(
+            f"Inconsistent counts: votes cast ({cast}) ≤ present ({present}) + written "
+            f"({written}) ≤ entitled ({entitled}) does not hold.",
+            f"票数不一致：表决票（{cast}）≤ 到会（{present}）+ 书面意见（{written}）≤ 应到会"
+            f"（{entitled}）不成立。",
+        )
+    return None
+
+
+VOTE_COUNTS = Rule(
+    "vote_counts",
+    "Votes cast ≤ members present + written opinions ≤ members entitled to vote.",
+    "表决票数 ≤ 实到会人数 + 书面意见数 ≤ 应到会有表决权人数。",
+    _vote_counts,
+    inputs=VOTE_INPUTS,
+    article="Art. 21",
+)
+
+
+def _quorum(f: Facts):
+    entitled, present, *_ = _counts(f)
+    if present * 2 <= entitled:
+        return fail(
+            f"No quorum: {present} of {entitled} members with voting rights present; more than "
+            "half are required.",
+            f"到会有表决权的党员{present}人，未超过应到会{entitled}人的半数。",
+        )
+    return None
+
+
+QUORUM = Rule(
+    "quorum",
+    "More than half of the members entitled to vote are present.",
+    "有表决权的到会人数超过应到会有表决权人数的半数。",
+    _quorum,
+    inputs=VOTE_INPUTS,
+    article="Art. 20",
+)
+
+
+def _majority(f: Facts):
+    entitled, _, yes, *_ = _counts(f)
+    if yes * 2 <= entitled:
+        return fail(
+            f"No majority: {yes} in favour of {entitled} entitled to vote; more than half of "
+            "those entitled are required.",
+            f"赞成票{yes}票，未超过应到会有表决权人数{entitled}人的半数。",
+        )
+    return None
+
+
+MAJORITY = Rule(
+    "majority",
+    "More than half of the members entitled to vote (not of those present) vote in favour.",
+    "赞成人数超过应到会有表决权的正式党员的半数。",
+    _majority,
+    inputs=VOTE_INPUTS,
+    article="Art. 21",
+)
+
+VOTE_RULES = (VOTE_COUNTS, QUORUM, MAJORITY)
+
+
+def _admission_vote(d: Dossier, f: Facts) -> None:
+    d.voted_on = f.on
+
+
+STAGE = Stage(
+    states=(StateDef("vote", "支部大会讨论", "awaiting the branch general meeting",
+                     article="Art. 20–21"),),
+    transitions=(
+        TransitionDef(
+            "hold_vote", ("vote",), "approval", BRANCH,
+            rules=VOTE_RULES, params=VOTE_PARAMS, effect=_admission_vote,
+            summary_en="Record the branch general meeting's resolution to admit.",
+            summary_zh="支部大会讨论通过，接收为预备党员。",
+            article="Art. 20–21",
+        ),
+    ),
+)

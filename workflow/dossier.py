@@ -1,0 +1,72 @@
+"""The dossier as the rules see it: plain facts, free of any storage or web concern."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Member:
+    """A party member of the registry, as far as the rules need to know."""
+
+    id: int
+    name: str
+    branch_id: int
+    status: str  # "full" or "probationary"
+    joined_on: date
+
+    @property
+    def is_full(self) -> bool:
+        return self.status == "full"
+
+
+@dataclass(frozen=True)
+class Record:
+    """A fact recorded on a dossier (a talk, an evaluation, an objection…)."""
+
+    id: int
+    type: str
+    date: date
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Dossier:
+    """One applicant's case. `state` is driven by the machine; the dates by its transitions."""
+
+    id: int | None
+    branch_id: int
+    state: str
+    version: int
+    birth_date: date
+    applied_on: date
+    last_effective_on: date
+    activist_on: date | None = None
+    candidate_on: date | None = None
+    publicity_started_on: date | None = None
+    voted_on: date | None = None
+    extension_months: int = 0
+    conversion_voted_on: date | None = None
+    membership_on: date | None = None
+    closing_reason: str | None = None
+    records: list[Record] = field(default_factory=list)
+    # Members of the registry that the records name (contacts, sponsors), loaded with the
+    # dossier so that guards need no I/O of their own.
+    members: Mapping[int, Member] = field(default_factory=dict)
+
+    def records_of(self, record_type: str, since: date | None = None) -> list[Record]:
+        return [
+            r for r in self.records
+            if r.type == record_type and (since is None or r.date >= since)
+        ]
+
+    def named_members(self, record_type: str) -> list[Member | None]:
+        """The distinct registry members named by records of a type, in recording order."""
+        seen: dict[int, Member | None] = {}
+        for record in self.records_of(record_type):
+            member_id = record.data["member_id"]
+            seen.setdefault(member_id, self.members.get(member_id))
+        return list(seen.values())

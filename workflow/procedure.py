@@ -1,0 +1,155 @@
+"""The vocabulary in which `states/` declares the procedure: states, transitions, records."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from workflow.dossier import Dossier, Record
+from workflow.roles import Role
+from workflow.rules import Facts, Param, Rule
+
+
+@dataclass(frozen=True)
+class StateDef:
+    name: str
+    label_zh: str
+    label_en: str
+    final: bool = False
+    article: str = ""
+
+
+# An effect writes the dates a transition establishes (activist date, vote date…) onto the
+# dossier. It runs after the guards passed and before anything is stored.
+Effect = Callable[[Dossier, Facts], None]
+
+
+@dataclass(frozen=True)
+class TransitionDef:
+    trigger: str
+    sources: tuple[str, ...]
+    dest: str
+    roles: frozenset[Role]
+    rules: tuple[Rule, ...] = ()
+    params: tuple[Param, ...] = ()
+    effect: Effect | None = None
+    summary_en: str = ""
+    summary_zh: str = ""
+    article: str = ""
+
+
+# A record validator returns field errors ({field: message}) for data that cannot stand on
+# this dossier at all (an objection id that is not an objection of it, say).
+RecordValidator = Callable[[Dossier, Record], dict[str, str]]
+
+
+@dataclass(frozen=True)
+class RecordType:
+    name: str
+    label_zh: str
+    label_en: str
+    roles: frozenset[Role]
+    states: tuple[str, ...]
+    params: tuple[Param, ...] = ()
+    validate: RecordValidator | None = None
+    article: str = ""
+
+
+@dataclass(frozen=True)
+class Stage:
+    """What one module of `states/` declares."""
+
+    states: tuple[StateDef, ...] = ()
+    transitions: tuple[TransitionDef, ...] = ()
+    records: tuple[RecordType, ...] = ()
+    # Rules checked when a dossier is created (only the application stage has them).
+    creation_rules: tuple[Rule, ...] = ()
+    # Rules that only produce deadlines for the agenda (nothing blocks on them).
+    deadline_rules: tuple[Rule, ...] = ()
+
+
+# Compared and hashed by identity: it is the key of the per-rulebook engine cache.
+@dataclass(frozen=True, eq=False)
+class Procedure:
+    initial: str
+    states: tuple[StateDef, ...]
+    transitions: tuple[TransitionDef, ...]
+    records: tuple[RecordType, ...]
+    creation_rules: tuple[Rule, ...]
+    deadline_rules: tuple[Rule, ...] = field(default=())
+
+    @classmethod
+    def from_stages(cls, initial: str, stages: Iterable[Stage]) -> Procedure:
+        stages = list(stages)
+        return cls(
+            initial=initial,
+            states=tuple(s for stage in stages for s in stage.states),
+            transitions=tuple(t for stage in stages for t in stage.transitions),
+            records=tuple(r for stage in stages for r in stage.records),
+            creation_rules=tuple(r for stage in stages for r in stage.creation_rules),
+            deadline_rules=tuple(r for stage in stages for r in stage.deadline_rules),
+        )
+
+    def state(self, name: str) -> StateDef:
+        return next(s for s in self.states if s.name == name)
+
+    def record_type(self, name: str) -> RecordType | None:
+        return next((r for r in self.records if r.name == name), None)
+
+    def transition(self, trigger: str, source: str) -> TransitionDef | None:
+        return next(
+            (t for t in self.transitions if t.trigger == trigger and source in t.sources), None
+        )
+
+    def triggers(self) -> list[str]:
+        return list(dict.fromkeys(t.trigger for t in self.transitions))
+
+    def transitions_from(self, source: str) -> list[TransitionDef]:
+        return [t for t in self.transitions if source in t.sources]
+
+    def rules(self) -> dict[str, Rule]:
+        """Every rule of the procedure by id; one id, one definition."""
+        found: dict[str, Rule] = {}
+        every = [
+            *self.creation_rules,
+            *self.deadline_rules,
+            *(r for t in self.transitions for r in t.rules),
+        ]
+        for rule in every:
+            other = found.setdefault(rule.id, rule)
+            if other is not rule:
+                raise ValueError(f"rule id {rule.id!r} is defined twice")
+        return found
+
+    def check(self) -> None:
+        """Refuse a procedure with unreachable states, dead ends or dangling names."""
+        names = {s.name for s in self.states}
+        if len(names) != len(self.states):
+            raise ValueError("duplicate state names")
+        if self.initial not in names:
+            raise ValueError(f"initial state {self.initial!r} is not declared")
+        for t in self.transitions:
+            unknown = {*t.sources, t.dest} - names
+            if unknown:
+                raise ValueError(f"{t.trigger}: unknown states {sorted(unknown)}")
+        for r in self.records:
+            unknown = set(r.states) - names
+            if unknown:
+                raise ValueError(f"record {r.name}: unknown states {sorted(unknown)}")
+        reachable = {self.initial}
+        frontier = [self.initial]
+        while frontier:
+            current = frontier.pop()
+            for t in self.transitions_from(current):
+                if t.dest not in reachable:
+                    reachable.add(t.dest)
+                    frontier.append(t.dest)
+        if reachable != names:
+            raise ValueError(f"unreachable states: {sorted(names - reachable)}")
+        for s in self.states:
+            has_exit = bool(self.transitions_from(s.name))
+            if s.final and has_exit:
+                raise ValueError(f"final state {s.name} has a way out")
+            if not s.final and not has_exit:
+                raise ValueError(f"state {s.name} is a dead end")
+        self.rules()

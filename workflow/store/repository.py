@@ -1,0 +1,284 @@
+"""The repository: every query the service layer needs, and nothing else.
+
+It maps rows onto the domain's plain objects (Dossier, Record, Member, AuditEntry) and back,
+on one connection inside the unit of work's transaction.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, func, insert, select, update
+
+from workflow.actors import Actor
+from workflow.audit import AuditEntry
+from workflow.dossier import Dossier, Member, Record
+from workflow.roles import Role
+from workflow.store.tables import (
+    audit_entries,
+    dossiers,
+    idempotency_keys,
+    members,
+    organizations,
+    users,
+)
+
+PROFILE_FIELDS = ("name", "gender", "birth_date", "applied_on", "ethnicity", "education",
+                  "occupation", "frontline", "id_number", "phone")
+# Dossier columns that transitions change; the rest is the applicant's profile.
+FACT_FIELDS = ("state", "version", "last_effective_on", "activist_on", "candidate_on",
+               "publicity_started_on", "voted_on", "extension_months", "conversion_voted_on",
+               "membership_on", "closing_reason")
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes; everything is stored in UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Organization:
+    id: int
+    name: str
+    kind: str
+    parent_id: int | None
+    path: str
+
+
+@dataclass(frozen=True)
+class StoredDossier:
+    """A dossier with its profile and the path of its branch (for scope checks)."""
+
+    dossier: Dossier
+    profile: Mapping[str, Any]
+    branch_path: str
+    branch_name: str
+
+
+@dataclass(frozen=True)
+class IdempotentAnswer:
+    request_hash: str
+    status_code: int | None
+    response: str | None
+    location: str | None
+
+
+class Repository:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    # Organisations and users
+
+    def organization(self, organization_id: int) -> Organization | None:
+        row = self.connection.execute(
+            select(organizations).where(organizations.c.id == organization_id)
+        ).first()
+        return Organization(row.id, row.name, row.kind, row.parent_id, row.path) if row else None
+
+    def add_organization(self, *, name: str, kind: str, parent: Organization | None,
+                         now: datetime) -> Organization:
+        # The path needs the id, so insert with a unique placeholder, then set it.
+        placeholder = f"pending:{uuid.uuid4().hex}"
+        new_id = self.connection.execute(
+            insert(organizations).values(
+                name=name, kind=kind, parent_id=parent.id if parent else None,
+                path=placeholder, created_at=now,
+            ).returning(organizations.c.id)
+        ).scalar_one()
+        path = f"{parent.path if parent else '/'}{new_id}/"
+        self.connection.execute(
+            update(organizations).where(organizations.c.id == new_id).values(path=path)
+        )
+        return Organization(new_id, name, kind, parent.id if parent else None, path)
+
+    def add_user(self, *, name: str, role: str, organization_id: int | None, token_hash: str,
+                 now: datetime) -> int:
+        return self.connection.execute(
+            insert(users).values(name=name, role=role, organization_id=organization_id,
+                                 token_hash=token_hash, created_at=now).returning(users.c.id)
+        ).scalar_one()
+
+    def actor_by_token_hash(self, token_hash: str) -> Actor | None:
+        row = self.connection.execute(
+            select(users.c.id, users.c.name, users.c.role, users.c.organization_id,
+                   organizations.c.path)
+            .outerjoin(organizations, organizations.c.id == users.c.organization_id)
+            .where(users.c.token_hash == token_hash)
+        ).first()
+        if row is None:
+            return None
+        return Actor(row.id, row.name, Role(row.role), row.organization_id, row.path or "/")
+
+    # Members of the registry
+
+    def add_member(self, *, name: str, branch_id: int, status: str, joined_on: date,
+                   now: datetime, full_on: date | None = None,
+                   dossier_id: int | None = None) -> int:
+        return self.connection.execute(
+            insert(members).values(name=name, branch_id=branch_id, status=status,
+                                   joined_on=joined_on, full_on=full_on,
+                                   dossier_id=dossier_id, created_at=now)
+            .returning(members.c.id)
+        ).scalar_one()
+
+    def members(self, member_ids: Iterable[int]) -> dict[int, Member]:
+        ids = sorted(set(member_ids))
+        if not ids:
+            return {}
+        rows = self.connection.execute(select(members).where(members.c.id.in_(ids)))
+        return {r.id: Member(r.id, r.name, r.branch_id, r.status, r.joined_on) for r in rows}
+
+    def member_branch_path(self, member_id: int) -> str | None:
+        return self.connection.execute(
+            select(organizations.c.path)
+            .join(members, members.c.branch_id == organizations.c.id)
+            .where(members.c.id == member_id)
+        ).scalar()
+
+    def sync_membership(self, *, dossier_id: int, name: str, branch_id: int, status: str,
+                        joined_on: date, full_on: date | None, now: datetime) -> None:
+        """Create or update the registry entry of a member admitted through a dossier."""
+        changed = self.connection.execute(
+            update(members).where(members.c.dossier_id == dossier_id)
+            .values(status=status, full_on=full_on)
+        ).rowcount
+        if not changed:
+            self.add_member(name=name, branch_id=branch_id, status=status, joined_on=joined_on,
+                            full_on=full_on, dossier_id=dossier_id, now=now)
+
+    # Dossiers
+
+    def add_dossier(self, *, branch_id: int, profile: Mapping[str, Any], dossier: Dossier,
+                    now: datetime) -> int:
+        values = {k: profile.get(k) for k in PROFILE_FIELDS}
+        values.update({k: getattr(dossier, k) for k in FACT_FIELDS})
+        return self.connection.execute(
+            insert(dossiers).values(branch_id=branch_id, created_at=now, updated_at=now,
+                                    **values).returning(dossiers.c.id)
+        ).scalar_one()
+
+    def dossier(self, dossier_id: int) -> StoredDossier | None:
+        row = self.connection.execute(
+            select(dossiers, organizations.c.path.label("branch_path"),
+                   organizations.c.name.label("branch_name"))
+            .join(organizations, organizations.c.id == dossiers.c.branch_id)
+            .where(dossiers.c.id == dossier_id)
+        ).first()
+        if row is None:
+            return None
+        records = [
+            Record(e.id, e.action, e.effective_date, e.payload)
+            for e in self.connection.execute(
+                select(audit_entries.c.id, audit_entries.c.action,
+                       audit_entries.c.effective_date, audit_entries.c.payload)
+                .where(audit_entries.c.dossier_id == dossier_id,
+                       audit_entries.c.kind == "record")
+                .order_by(audit_entries.c.seq)
+            )
+        ]
+        named = [r.data["member_id"] for r in records if "member_id" in r.data]
+        dossier = Dossier(
+            id=row.id, branch_id=row.branch_id, birth_date=row.birth_date,
+            applied_on=row.applied_on, records=records, members=self.members(named),
+            **{k: getattr(row, k) for k in FACT_FIELDS},
+        )
+        profile = {k: getattr(row, k) for k in PROFILE_FIELDS}
+        profile.update(created_at=_aware(row.created_at), updated_at=_aware(row.updated_at))
+        return StoredDossier(dossier, profile, row.branch_path, row.branch_name)
+
+    def save_dossier(self, dossier: Dossier, *, expected_version: int, now: datetime) -> bool:
+        """Write the dossier's facts if nobody changed it meanwhile (optimistic locking)."""
+        result = self.connection.execute(
+            update(dossiers)
+            .where(dossiers.c.id == dossier.id, dossiers.c.version == expected_version)
+            .values(updated_at=now, **{k: getattr(dossier, k) for k in FACT_FIELDS})
+        )
+        return result.rowcount == 1
+
+    def list_dossiers(self, *, scope_path: str, state: str | None, branch_id: int | None,
+                      q: str | None, page: int, per_page: int) -> tuple[list[Any], int]:
+        conditions = [organizations.c.path.startswith(scope_path, autoescape=True)]
+        if state:
+            conditions.append(dossiers.c.state == state)
+        if branch_id:
+            conditions.append(dossiers.c.branch_id == branch_id)
+        if q:
+            conditions.append(dossiers.c.name.contains(q, autoescape=True))
+        where = and_(*conditions)
+        base = select(dossiers).join(organizations, organizations.c.id == dossiers.c.branch_id)
+        total = self.connection.execute(
+            select(func.count()).select_from(
+                dossiers.join(organizations, organizations.c.id == dossiers.c.branch_id)
+            ).where(where)
+        ).scalar_one()
+        rows = self.connection.execute(
+            base.add_columns(organizations.c.name.label("branch_name"))
+            .where(where).order_by(dossiers.c.id)
+            .limit(per_page).offset((page - 1) * per_page)
+        ).all()
+        return rows, total
+
+    def dossiers_in_states(self, states: Iterable[str]) -> list[Any]:
+        return self.connection.execute(
+            select(dossiers, organizations.c.name.label("branch_name"),
+                   organizations.c.parent_id.label("committee_id"))
+            .join(organizations, organizations.c.id == dossiers.c.branch_id)
+            .where(dossiers.c.state.in_(list(states)))
+            .order_by(dossiers.c.publicity_started_on, dossiers.c.id)
+        ).all()
+
+    # The audit log
+
+    def append(self, entry: AuditEntry) -> int:
+        values = {k: getattr(entry, k) for k in (
+            "dossier_id", "seq", "kind", "action", "from_state", "to_state", "effective_date",
+            "payload", "actor_id", "actor_name", "actor_role", "recorded_at", "request_id",
+            "rulebook_id")}
+        return self.connection.execute(
+            insert(audit_entries).values(**values).returning(audit_entries.c.id)
+        ).scalar_one()
+
+    def log(self, dossier_id: int) -> list[AuditEntry]:
+        rows = self.connection.execute(
+            select(audit_entries).where(audit_entries.c.dossier_id == dossier_id)
+            .order_by(audit_entries.c.seq)
+        )
+        return [
+            AuditEntry(**{**r._mapping, "recorded_at": _aware(r.recorded_at)}) for r in rows
+        ]
+
+    # Idempotency keys
+
+    def idempotent_answer(self, user_id: int, key: str) -> IdempotentAnswer | None:
+        row = self.connection.execute(
+            select(idempotency_keys).where(idempotency_keys.c.user_id == user_id,
+                                           idempotency_keys.c.key == key)
+        ).first()
+        if row is None:
+            return None
+        return IdempotentAnswer(row.request_hash, row.status_code, row.response, row.location)
+
+    def reserve_idempotency_key(self, user_id: int, key: str, request_hash: str,
+                                now: datetime) -> None:
+        self.connection.execute(
+            insert(idempotency_keys).values(user_id=user_id, key=key, request_hash=request_hash,
+                                            created_at=now)
+        )
+
+    def complete_idempotency_key(self, user_id: int, key: str, *, status_code: int,
+                                 response: str, location: str | None) -> None:
+        self.connection.execute(
+            update(idempotency_keys)
+            .where(idempotency_keys.c.user_id == user_id, idempotency_keys.c.key == key)
+            .values(status_code=status_code, response=response, location=location)
+        )
+
+    def release_idempotency_key(self, user_id: int, key: str) -> None:
+        self.connection.execute(
+            idempotency_keys.delete().where(idempotency_keys.c.user_id == user_id,
+                                            idempotency_keys.c.key == key)
+        )

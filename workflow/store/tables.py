@@ -1,0 +1,151 @@
+"""The database schema (SQLAlchemy Core). Migrations in `migrations/` are generated from it."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+# Deterministic constraint names, so that migrations name the same thing on every database.
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+# SQLite only autoincrements an INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit key.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+organizations = Table(
+    "organizations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("parent_id", Integer, ForeignKey("organizations.id"), nullable=True),
+    # Materialised path ("/1/4/"): a subtree is a prefix match, served by an index.
+    Column("path", String(400), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint("kind IN ('committee', 'branch')", name="kind"),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("role", String(16), nullable=False),
+    # NULL only for administrators of the whole tree (the first one comes from the CLI).
+    Column("organization_id", Integer, ForeignKey("organizations.id"), nullable=True),
+    # SHA-256 of the bearer token: tokens are random, so a fast hash is enough.
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint("role IN ('branch', 'committee', 'auditor', 'admin')", name="role"),
+)
+
+dossiers = Table(
+    "dossiers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("branch_id", Integer, ForeignKey("organizations.id"), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("gender", String(8), nullable=False),
+    Column("birth_date", Date, nullable=False),
+    Column("applied_on", Date, nullable=False),
+    Column("ethnicity", String(50)),
+    Column("education", String(50)),
+    Column("occupation", String(100)),
+    Column("frontline", Boolean),
+    Column("id_number", String(32)),
+    Column("phone", String(32)),
+    Column("state", String(32), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("last_effective_on", Date, nullable=False),
+    Column("activist_on", Date),
+    Column("candidate_on", Date),
+    Column("publicity_started_on", Date),
+    Column("voted_on", Date),
+    Column("extension_months", SmallInteger, nullable=False, default=0),
+    Column("conversion_voted_on", Date),
+    Column("membership_on", Date),
+    Column("closing_reason", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index("ix_dossiers_branch_state", "branch_id", "state"),
+    Index("ix_dossiers_state", "state"),
+    Index("ix_dossiers_name", "name"),
+)
+
+members = Table(
+    "members",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("branch_id", Integer, ForeignKey("organizations.id"), nullable=False, index=True),
+    Column("status", String(16), nullable=False),
+    Column("joined_on", Date, nullable=False),
+    Column("full_on", Date),
+    # Set for members admitted through this service: their dossier keeps them up to date.
+    Column("dossier_id", Integer, ForeignKey("dossiers.id"), unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint("status IN ('full', 'probationary', 'former')", name="status"),
+)
+
+audit_entries = Table(
+    "audit_entries",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("dossier_id", Integer, ForeignKey("dossiers.id"), nullable=False),
+    # The dossier's version after this entry: entries of a dossier are numbered 1, 2, 3…
+    Column("seq", Integer, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("from_state", String(32)),
+    Column("to_state", String(32), nullable=False),
+    Column("effective_date", Date, nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("actor_id", Integer, nullable=False),
+    Column("actor_name", String(200), nullable=False),
+    Column("actor_role", String(16), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("request_id", String(64)),
+    Column("rulebook_id", String(40), nullable=False),
+    UniqueConstraint("dossier_id", "seq", name="uq_audit_entries_dossier_seq"),
+    CheckConstraint("kind IN ('create', 'transition', 'record')", name="kind"),
+    Index("ix_audit_entries_recorded_at", "recorded_at"),
+    Index("ix_audit_entries_actor", "actor_id"),
+)
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("key", String(200), nullable=False),
+    Column("request_hash", String(64), nullable=False),
+    # NULL while the first request with this key is being processed.
+    Column("status_code", Integer),
+    Column("response", Text),
+    Column("location", String(400)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("user_id", "key"),
+)
