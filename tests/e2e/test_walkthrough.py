@@ -1,0 +1,75 @@
+"""One dossier from application to full member, every act over HTTP."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from tests.helpers import create_applicant
+from workflow.dates import add_months
+from workflow.demo import applied_on_for, plan
+from workflow.roles import Role
+
+
+def test_application_to_full_member_over_http(client, rt, org):
+    env = rt.env
+    rulebook = env.rulebook_on(env.today())
+    applied = applied_on_for(target="full_member", finished_by=env.today() - timedelta(days=1),
+                             rulebook=rulebook, calendar=env.calendar)
+    dossier = create_applicant(client, org, applied_on=applied)
+    acts = plan(applied_on=applied, target="full_member", rulebook=rulebook,
+                calendar=env.calendar, contacts=org.full_members[:1],
+                sponsors=org.full_members[1:3])
+    who = {Role.BRANCH: "branch", Role.COMMITTEE: "committee"}
+    states = ["applicant"]
+    for act in acts:
+        if act.record:
+            response = client.post(
+                f"/api/v1/applicants/{dossier['id']}/records",
+                json={"type": act.record, "date": act.on.isoformat(), **act.data},
+                headers=org.headers(who[act.by]))
+            assert response.status_code == 201, response.json
+        else:
+            response = client.post(
+                f"/api/v1/applicants/{dossier['id']}/transitions",
+                json={"trigger": act.trigger, "effective_date": act.on.isoformat(), **act.data},
+                headers=org.headers(who[act.by]))
+            assert response.status_code == 200, response.json
+            states.append(response.json["state"])
+    assert states == [
+        "applicant", "activist", "training", "political_review", "pre_review", "publicity",
+        "vote", "approval", "probationary", "conversion_publicity", "conversion_vote",
+        "conversion_approval", "full_member",
+    ]
+    final = response.json
+    voted = date.fromisoformat(final["dates"]["voted_on"])
+    # The membership date is the end of probation, not the day of approval.
+    assert final["dates"]["membership_on"] == add_months(voted, 12).isoformat()
+    assert final["next"] == []
+
+    log = client.get(f"/api/v1/applicants/{dossier['id']}/log", headers=org.headers("auditor"))
+    assert log.status_code == 200
+    entries = log.json["entries"]
+    assert [e["seq"] for e in entries] == list(range(1, len(acts) + 2))
+    assert entries[0]["kind"] == "create"
+    assert [e["action"] for e in entries[1:]] == [a.trigger or a.record for a in acts]
+    assert all(e["rulebook_id"] == rulebook.id for e in entries)
+    transitions = [e for e in entries if e["kind"] == "transition"]
+    assert [e["to_state"] for e in transitions] == states[1:]
+    assert final["version"] == len(entries)
+
+
+def test_admission_and_conversion_update_the_member_registry(client, rt, org):
+    from sqlalchemy import select
+
+    from tests.helpers import dossier_in
+    from workflow.store.tables import members
+
+    probationary = dossier_in(client, rt, org, "probationary")
+    converted = dossier_in(client, rt, org, "full_member")
+    with rt.engine.connect() as connection:
+        rows = {r.dossier_id: r for r in connection.execute(
+            select(members).where(members.c.dossier_id.is_not(None)))}
+    assert rows[probationary["id"]].status == "probationary"
+    assert rows[probationary["id"]].joined_on.isoformat() == probationary["dates"]["voted_on"]
+    assert rows[converted["id"]].status == "full"
+    assert rows[converted["id"]].full_on.isoformat() == converted["dates"]["membership_on"]
