@@ -75,3 +75,5 @@ def _create_app() -> Flask:
 
 main = FlaskGroup(create_app=_create_app, add_version_option=False,
                   help="recruitflow: the member-recruitment workflow service.")
+if __name__ == "__main__":
+    main()

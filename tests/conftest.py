@@ -103,8 +103,15 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def app(database_url, clock, tmp_path):
-    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "CLOCK": clock},
+def app_config() -> dict:
+    """Extra configuration for the app under test; a test module may override it."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url, clock, tmp_path, app_config):
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "CLOCK": clock,
+                      **app_config},
                      instance_path=str(tmp_path / "instance"))
     yield app
     app.extensions["recruitflow"].engine.dispose()

@@ -54,7 +54,8 @@ class Rulebook:
         if unknown:
             raise ValueError(f"unknown rulebook settings: {', '.join(sorted(unknown))}")
         bad = sorted(
-            k for k, v in overrides.items() if not isinstance(v, int) or isinstance(v, bool) or v < 0
+            k for k, v in overrides.items()
+            if not isinstance(v, int) or isinstance(v, bool) or v < 0
         )
         if bad:
             raise ValueError(f"rulebook settings must be non-negative integers: {', '.join(bad)}")

@@ -163,8 +163,9 @@ def _branch_in_scope(repo: Repository, actor: Actor, branch_id: int) -> Organiza
 # Dossiers
 
 
-def _load(repo: Repository, actor: Actor, dossier_id: int) -> StoredDossier:
-    stored = repo.dossier(dossier_id)
+def _load(repo: Repository, actor: Actor, dossier_id: int, *,
+          for_update: bool = False) -> StoredDossier:
+    stored = repo.dossier(dossier_id, for_update=for_update)
     # Outside the actor's scope a dossier does not exist: not even its existence leaks.
     if stored is None or not actor.covers(stored.branch_path):
         raise NotFound(f"no dossier {dossier_id}")
@@ -281,7 +282,7 @@ def fire(*, uow: UnitOfWork, env: Environment, actor: Actor, dossier_id: int, tr
 
     def attempt() -> StoredDossier:
         with uow.transaction(write=True) as tx:
-            stored = _load(tx.repo, actor, dossier_id)
+            stored = _load(tx.repo, actor, dossier_id, for_update=True)
             dossier = stored.dossier
             if expected_version is not None and dossier.version != expected_version:
                 raise VersionMismatch(expected_version, dossier.version)
@@ -338,7 +339,7 @@ def add_record(*, uow: UnitOfWork, env: Environment, actor: Actor, dossier_id: i
 
     def attempt() -> tuple[Record, StoredDossier]:
         with uow.transaction(write=True) as tx:
-            stored = _load(tx.repo, actor, dossier_id)
+            stored = _load(tx.repo, actor, dossier_id, for_update=True)
             dossier = stored.dossier
             if expected_version is not None and dossier.version != expected_version:
                 raise VersionMismatch(expected_version, dossier.version)

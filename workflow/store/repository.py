@@ -161,13 +161,22 @@ class Repository:
                                     **values).returning(dossiers.c.id)
         ).scalar_one()
 
-    def dossier(self, dossier_id: int) -> StoredDossier | None:
-        row = self.connection.execute(
+    def dossier(self, dossier_id: int, *, for_update: bool = False) -> StoredDossier | None:
+        """The dossier with its records and the members they name.
+
+        `for_update` locks the row (PostgreSQL) until the transaction ends, so that writers to
+        one dossier queue instead of failing their version check; SQLite's writers already
+        queue at BEGIN IMMEDIATE.
+        """
+        query = (
             select(dossiers, organizations.c.path.label("branch_path"),
                    organizations.c.name.label("branch_name"))
             .join(organizations, organizations.c.id == dossiers.c.branch_id)
             .where(dossiers.c.id == dossier_id)
-        ).first()
+        )
+        if for_update:
+            query = query.with_for_update(of=dossiers)
+        row = self.connection.execute(query).first()
         if row is None:
             return None
         records = [

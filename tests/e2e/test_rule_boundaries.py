@@ -1,0 +1,135 @@
+"""Rules at their boundaries through the API: the day before is refused, the day itself not.
+
+The service's clock is set so that "today" is the day under test.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from tests.helpers import actors, create_applicant, fire, record
+from workflow.dates import add_months
+from workflow.demo import execute, plan
+
+DAY = timedelta(days=1)
+
+
+def _walk(client, rt, org, clock, *, applied_on: date, target: str, today: date) -> dict:
+    clock.set_today(today)
+    dossier = create_applicant(client, org, applied_on=applied_on)
+    acts = plan(applied_on=applied_on, target=target, rulebook=rt.env.rulebook_on(today),
+                calendar=rt.env.calendar, contacts=org.full_members[:1],
+                sponsors=org.full_members[1:3])
+    execute(uow=rt.uow, env=rt.env, dossier_id=dossier["id"], acts=acts, actors=actors(rt, org))
+    return client.get(f"/api/v1/applicants/{dossier['id']}", headers=org.headers("branch")).json
+
+
+def test_cultivation_year_from_a_leap_day(client, rt, org, clock):
+    # Applied 2023-01-30: activist on 2023-03-01? No: make the activist date 2024-02-29.
+    applied = date(2024, 2, 29) - 30 * DAY
+    ready = date(2025, 3, 1)  # 29 Feb + 1 year rolls forward to 1 March
+    dossier = _walk(client, rt, org, clock, applied_on=applied, target="activist",
+                    today=ready - DAY)
+    assert dossier["dates"]["activist_on"] == "2024-02-29"
+    step = next(s for s in dossier["next"] if s["trigger"] == "designate_candidate")
+    assert not step["allowed"]
+    assert step["reasons"][0]["rule"] == "cultivation_period"
+    assert step["reasons"][0]["earliest_date"] == ready.isoformat()
+    refused = fire(client, org, dossier["id"], "designate_candidate", ready - DAY, "branch")
+    assert refused.status_code == 422
+    assert [r["rule"] for r in refused.json["reasons"]] == ["cultivation_period"]
+    clock.set_today(ready)
+    done = fire(client, org, dossier["id"], "designate_candidate", ready, "branch")
+    assert done.status_code == 200, done.json
+    assert done.json["state"] == "training"
+
+
+def test_publicity_over_national_day(client, rt, org, clock):
+    # Pre-review done; the publicity opens on Friday 2025-09-26 (PROCEDURE.md's example).
+    dossier = _walk(client, rt, org, clock, applied_on=date(2024, 3, 1), target="pre_review",
+                    today=date(2025, 9, 26))
+    did = dossier["id"]
+    opened = fire(client, org, did, "start_publicity", date(2025, 9, 26), "committee")
+    assert opened.status_code == 200, opened.json
+    publicity = opened.json["publicity"]
+    assert publicity["last_day"] == "2025-10-09"
+    assert publicity["closable_from"] == "2025-10-10"
+    assert publicity["calendar_warning"] is None
+    clock.set_today(date(2025, 10, 9))
+    refused = fire(client, org, did, "close_publicity", date(2025, 10, 9), "committee")
+    assert refused.status_code == 422
+    assert refused.json["reasons"][0]["earliest_date"] == "2025-10-10"
+    feed = client.get("/api/v1/publicity").json["items"]
+    assert [(n["dossier_id"], n["elapsed"], n["working_days_left"]) for n in feed] == [
+        (did, False, 1)]
+    clock.set_today(date(2025, 10, 10))
+    assert fire(client, org, did, "close_publicity", date(2025, 10, 10),
+                "committee").status_code == 200
+
+
+def test_objections_block_the_close_until_resolved_and_not_upheld(client, rt, org, clock):
+    dossier = _walk(client, rt, org, clock, applied_on=date(2024, 3, 1), target="publicity",
+                    today=date(2025, 9, 26))
+    did = dossier["id"]
+    opened = date.fromisoformat(dossier["dates"]["publicity_started_on"])
+    closable = date.fromisoformat(dossier["publicity"]["closable_from"])
+    clock.set_today(closable)
+    objection = record(client, org, did, "objection", opened, "branch", summary="有群众反映")
+    assert objection.status_code == 201
+    blocked = fire(client, org, did, "close_publicity", closable, "committee")
+    assert [r["rule"] for r in blocked.json["reasons"]] == ["objections_resolved"]
+    bad = record(client, org, did, "objection_resolution", closable, "committee",
+                 objection_id=objection.json["id"] + 1000, upheld=False, summary="x")
+    assert bad.status_code == 422 and "objection_id" in bad.json["fields"]
+    resolved = record(client, org, did, "objection_resolution", closable, "committee",
+                      objection_id=objection.json["id"], upheld=False, summary="经核查不属实")
+    assert resolved.status_code == 201
+    again = record(client, org, did, "objection_resolution", closable, "committee",
+                   objection_id=objection.json["id"], upheld=True, summary="x")
+    assert again.status_code == 422
+    assert fire(client, org, did, "close_publicity", closable, "committee").status_code == 200
+
+
+def test_approval_deadline_three_months_then_six_with_a_reason(client, rt, org, clock):
+    dossier = _walk(client, rt, org, clock, applied_on=date(2023, 3, 1), target="approval",
+                    today=date(2024, 10, 1))
+    did = dossier["id"]
+    voted = date.fromisoformat(dossier["dates"]["voted_on"])
+    due = add_months(voted, 3)
+    clock.set_today(due + DAY)
+    late = fire(client, org, did, "approve", due + DAY, "committee")
+    assert late.status_code == 422
+    assert [r["rule"] for r in late.json["reasons"]] == ["approval_deadline"]
+    assert record(client, org, did, "extension_reason", due + DAY, "committee",
+                  reason="党委换届").status_code == 201
+    assert fire(client, org, did, "approve", due + DAY, "committee").status_code == 200
+
+
+def test_probation_and_its_extension(client, rt, org, clock):
+    dossier = _walk(client, rt, org, clock, applied_on=date(2022, 1, 10),
+                    target="probationary", today=date(2024, 4, 15))
+    did = dossier["id"]
+    voted = date.fromisoformat(dossier["dates"]["voted_on"])
+    end = add_months(voted, 12)
+    assert any(r["type"] == "conversion_application" for r in dossier["records"])
+    clock.set_today(end + 2 * DAY)
+    refused = fire(client, org, did, "start_conversion_publicity", end - DAY, "committee")
+    assert refused.json["reasons"][0]["earliest_date"] == end.isoformat()
+    short = fire(client, org, did, "extend_probation", end, "branch", months=5)
+    assert [r["rule"] for r in short.json["reasons"]] == ["extension_length"]
+    extended = fire(client, org, did, "extend_probation", end, "branch", months=6)
+    assert extended.status_code == 200
+    twice = fire(client, org, did, "extend_probation", end, "branch", months=6)
+    assert [r["rule"] for r in twice.json["reasons"]] == ["extension_once"]
+    refused = fire(client, org, did, "start_conversion_publicity", end + DAY, "committee")
+    assert refused.json["reasons"][0]["earliest_date"] == add_months(voted, 18).isoformat()
+
+
+def test_publicity_in_a_year_without_holiday_table_still_answers(client, rt, org, clock):
+    dossier = _walk(client, rt, org, clock, applied_on=date(2028, 3, 1), target="publicity",
+                    today=date(2030, 9, 30))
+    assert dossier["publicity"]["calendar_warning"]
+    year = dossier["publicity"]["first_day"][:4]
+    assert int(year) > 2026 and year in dossier["publicity"]["calendar_warning"]
+    feed = client.get("/api/v1/publicity").json["items"]
+    assert feed[0]["calendar_warning"]
