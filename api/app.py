@@ -39,7 +39,6 @@ def create_app(test_config: dict[str, Any] | None = None, *,
         app.config.from_mapping(test_config)
     instance.mkdir(parents=True, exist_ok=True)
     app.json.sort_keys = False
-    app.json.ensure_ascii = False
 
     runtime.init_app(app)
     api = RecruitflowApi(app)

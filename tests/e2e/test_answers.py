@@ -316,6 +316,8 @@ JUNK = [
     b'{"trigger": "reject", "effective_date": "2025-01-01", "reason": "' + b"x" * 100000 + b'"}',
     b'{"type": "talk", "date": "2025-01-01", "by": 1e400}',
     b'{"type": "contact", "date": "2025-01-01", "member_id": 1.5}',
+    b'{"\\ud800": 1, "trigger": "\\udfff"}',
+    b'{"type": "talk", "date": "2025-01-01", "by": "\\u0000"}',
 ]
 
 
