@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 
+import flask_smorest
 from marshmallow import RAISE, ValidationError, fields, validate
 from marshmallow import Schema as _Schema
+from webargs.flaskparser import FlaskParser
 
 from workflow.rules import Param
 
@@ -14,6 +17,23 @@ MAX_ID = 2**31 - 1
 # Control characters and lone surrogates are refused: PostgreSQL rejects NUL in text and a
 # lone surrogate cannot be encoded to UTF-8, and neither has a place in a dossier.
 _FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+class Parser(FlaskParser):
+    """webargs' parser, refusing JSON nested too deeply to decode as a 400, not a crash."""
+
+    def _raw_load_json(self, req):
+        try:
+            return super()._raw_load_json(req)
+        except RecursionError:
+            error = json.JSONDecodeError("nested too deeply", "", 0)
+            return self._handle_invalid_json_error(error, req)
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """The project's blueprint: every view parses its arguments with `Parser`."""
+
+    ARGUMENTS_PARSER = Parser()
 
 
 class Schema(_Schema):

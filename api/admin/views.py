@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint
-
 from api.admin.schemas import (
     MemberCreate,
     MemberOut,
@@ -13,6 +11,7 @@ from api.admin.schemas import (
     UserCreated,
 )
 from api.auth import authenticate, current_actor
+from api.base import Blueprint
 from api.idempotency import idempotent
 from api.runtime import runtime
 from workflow import services

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import g, request, url_for
-from flask_smorest import Blueprint
 
 from api.applicants import present
 from api.applicants.schemas import (
@@ -17,6 +16,7 @@ from api.applicants.schemas import (
     TransitionRequest,
 )
 from api.auth import authenticate, current_actor
+from api.base import Blueprint
 from api.idempotency import idempotent
 from api.runtime import runtime
 from workflow import services

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint
 from marshmallow import fields
 
 from api.auth import authenticate
-from api.base import Schema
+from api.base import Blueprint, Schema
 from api.runtime import runtime
 from workflow import services
 

@@ -318,6 +318,8 @@ JUNK = [
     b'{"type": "contact", "date": "2025-01-01", "member_id": 1.5}',
     b'{"\\ud800": 1, "trigger": "\\udfff"}',
     b'{"type": "talk", "date": "2025-01-01", "by": "\\u0000"}',
+    b"[" * 100_000,
+    b'{"a":' * 100_000,
 ]
 
 
