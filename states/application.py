@@ -105,7 +105,8 @@ def full_members_check(f: Facts, record_type: str, low: int, high: int, en: str,
         wanted_zh = str(low) if low == high else f"{low}至{high}"
         problems_en.append(f"{wanted} {en} are required, {len(named)} recorded")
         problems_zh.append(f"须有{wanted_zh}名{zh}，现有{len(named)}名")
-    not_full = [m.name for m in named if m is not None and not m.is_full]
+    # A member missing from the registry can stand for nothing: it counts as not full.
+    not_full = [m.name if m else "?" for m in named if m is None or not m.is_full]
     if not_full:
         problems_en.append(f"not full members: {', '.join(not_full)}")
         problems_zh.append(f"非正式党员：{'、'.join(not_full)}")

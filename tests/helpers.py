@@ -60,3 +60,14 @@ def record(client, org, dossier_id: int, kind: str, on: date | str, who: str, **
     on = on.isoformat() if isinstance(on, date) else on
     return client.post(f"/api/v1/applicants/{dossier_id}/records",
                        json={"type": kind, "date": on, **data}, headers=org.headers(who))
+
+
+def walk(client, rt, org, clock, *, applied_on: date, target: str, today: date) -> dict:
+    """A dossier walked to `target` with the service's clock standing on `today`."""
+    clock.set_today(today)
+    dossier = create_applicant(client, org, applied_on=applied_on)
+    acts = plan(applied_on=applied_on, target=target, rulebook=rt.env.rulebook_on(today),
+                calendar=rt.env.calendar, contacts=org.full_members[:1],
+                sponsors=org.full_members[1:3])
+    execute(uow=rt.uow, env=rt.env, dossier_id=dossier["id"], acts=acts, actors=actors(rt, org))
+    return client.get(f"/api/v1/applicants/{dossier['id']}", headers=org.headers("branch")).json

@@ -7,28 +7,17 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from tests.helpers import actors, create_applicant, fire, record
+from tests.helpers import fire, record, walk
 from workflow.dates import add_months
-from workflow.demo import execute, plan
 
 DAY = timedelta(days=1)
 
 
-def _walk(client, rt, org, clock, *, applied_on: date, target: str, today: date) -> dict:
-    clock.set_today(today)
-    dossier = create_applicant(client, org, applied_on=applied_on)
-    acts = plan(applied_on=applied_on, target=target, rulebook=rt.env.rulebook_on(today),
-                calendar=rt.env.calendar, contacts=org.full_members[:1],
-                sponsors=org.full_members[1:3])
-    execute(uow=rt.uow, env=rt.env, dossier_id=dossier["id"], acts=acts, actors=actors(rt, org))
-    return client.get(f"/api/v1/applicants/{dossier['id']}", headers=org.headers("branch")).json
-
-
 def test_cultivation_year_from_a_leap_day(client, rt, org, clock):
-    # Applied 2023-01-30: activist on 2023-03-01? No: make the activist date 2024-02-29.
+    # Applied so that the activist date is the leap day 2024-02-29.
     applied = date(2024, 2, 29) - 30 * DAY
     ready = date(2025, 3, 1)  # 29 Feb + 1 year rolls forward to 1 March
-    dossier = _walk(client, rt, org, clock, applied_on=applied, target="activist",
+    dossier = walk(client, rt, org, clock, applied_on=applied, target="activist",
                     today=ready - DAY)
     assert dossier["dates"]["activist_on"] == "2024-02-29"
     step = next(s for s in dossier["next"] if s["trigger"] == "designate_candidate")
@@ -46,7 +35,7 @@ def test_cultivation_year_from_a_leap_day(client, rt, org, clock):
 
 def test_publicity_over_national_day(client, rt, org, clock):
     # Pre-review done; the publicity opens on Friday 2025-09-26 (PROCEDURE.md's example).
-    dossier = _walk(client, rt, org, clock, applied_on=date(2024, 3, 1), target="pre_review",
+    dossier = walk(client, rt, org, clock, applied_on=date(2024, 3, 1), target="pre_review",
                     today=date(2025, 9, 26))
     did = dossier["id"]
     opened = fire(client, org, did, "start_publicity", date(2025, 9, 26), "committee")
@@ -68,7 +57,7 @@ def test_publicity_over_national_day(client, rt, org, clock):
 
 
 def test_objections_block_the_close_until_resolved_and_not_upheld(client, rt, org, clock):
-    dossier = _walk(client, rt, org, clock, applied_on=date(2024, 3, 1), target="publicity",
+    dossier = walk(client, rt, org, clock, applied_on=date(2024, 3, 1), target="publicity",
                     today=date(2025, 9, 26))
     did = dossier["id"]
     opened = date.fromisoformat(dossier["dates"]["publicity_started_on"])
@@ -91,7 +80,7 @@ def test_objections_block_the_close_until_resolved_and_not_upheld(client, rt, or
 
 
 def test_approval_deadline_three_months_then_six_with_a_reason(client, rt, org, clock):
-    dossier = _walk(client, rt, org, clock, applied_on=date(2023, 3, 1), target="approval",
+    dossier = walk(client, rt, org, clock, applied_on=date(2023, 3, 1), target="approval",
                     today=date(2024, 10, 1))
     did = dossier["id"]
     voted = date.fromisoformat(dossier["dates"]["voted_on"])
@@ -106,7 +95,7 @@ def test_approval_deadline_three_months_then_six_with_a_reason(client, rt, org, 
 
 
 def test_probation_and_its_extension(client, rt, org, clock):
-    dossier = _walk(client, rt, org, clock, applied_on=date(2022, 1, 10),
+    dossier = walk(client, rt, org, clock, applied_on=date(2022, 1, 10),
                     target="probationary", today=date(2024, 4, 15))
     did = dossier["id"]
     voted = date.fromisoformat(dossier["dates"]["voted_on"])
@@ -126,7 +115,7 @@ def test_probation_and_its_extension(client, rt, org, clock):
 
 
 def test_publicity_in_a_year_without_holiday_table_still_answers(client, rt, org, clock):
-    dossier = _walk(client, rt, org, clock, applied_on=date(2028, 3, 1), target="publicity",
+    dossier = walk(client, rt, org, clock, applied_on=date(2028, 3, 1), target="publicity",
                     today=date(2030, 9, 30))
     assert dossier["publicity"]["calendar_warning"]
     year = dossier["publicity"]["first_day"][:4]

@@ -6,8 +6,7 @@ from datetime import date
 
 import pytest
 
-from tests.helpers import fire
-from tests.e2e.test_rule_boundaries import _walk
+from tests.helpers import fire, walk
 
 
 @pytest.fixture
@@ -20,7 +19,7 @@ def app_config():
 
 
 def test_new_version_judges_acts_from_its_effective_date(client, rt, org, clock):
-    dossier = _walk(client, rt, org, clock, applied_on=date(2025, 6, 2), target="pre_review",
+    dossier = walk(client, rt, org, clock, applied_on=date(2025, 6, 2), target="pre_review",
                     today=date(2027, 3, 1))
     did = dossier["id"]
     # Monday 2027-03-01: 5 working days end on Friday 03-05, 7 on Tuesday 03-09.
