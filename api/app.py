@@ -17,6 +17,8 @@ from api.config import Defaults, from_environment
 class RecruitflowApi(Api):
     """flask-smorest with the project's one error shape."""
 
+    ERROR_SCHEMA = errors.ErrorSchema
+
     def handle_http_exception(self, error):
         return errors.render_http_exception(error)
 

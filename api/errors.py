@@ -10,6 +10,7 @@ import logging
 from typing import Any
 
 from flask import Flask, jsonify, request
+from marshmallow import INCLUDE, Schema, fields
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
@@ -26,6 +27,20 @@ from workflow.errors import (
 )
 
 log = logging.getLogger(__name__)
+
+
+class ErrorSchema(Schema):
+    """The one error shape (documentation: the handlers below build the bodies)."""
+
+    class Meta:
+        unknown = INCLUDE
+
+    error = fields.String(required=True, metadata={"description": "machine-readable code"})
+    message = fields.String(required=True)
+    fields_ = fields.Dict(data_key="fields", metadata={
+        "description": "validation_error: messages by field name"})
+    reasons = fields.List(fields.Dict(), metadata={
+        "description": "guard_failed: rule, message, message_en, message_zh, earliest_date"})
 
 STATUS = {
     NotFound: 404,

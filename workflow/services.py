@@ -204,7 +204,7 @@ def get_dossier(*, uow: UnitOfWork, env: Environment, actor: Actor,
 
 def list_dossiers(*, uow: UnitOfWork, actor: Actor, state: str | None = None,
                   branch_id: int | None = None, q: str | None = None, page: int = 1,
-                  per_page: int = 20) -> tuple[list[Any], int]:
+                  per_page: int = 20) -> tuple[list[dict[str, Any]], int]:
     with uow.transaction() as tx:
         return tx.repo.list_dossiers(scope_path=actor.organization_path, state=state,
                                      branch_id=branch_id, q=q, page=page, per_page=per_page)

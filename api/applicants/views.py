@@ -65,9 +65,9 @@ def create_applicant(data):
 def list_applicants(query):
     """Dossiers in the caller's scope, filtered by state, branch and name, paginated."""
     rt = runtime()
-    rows, total = services.list_dossiers(uow=rt.uow, actor=current_actor(), **query)
+    items, total = services.list_dossiers(uow=rt.uow, actor=current_actor(), **query)
     return {
-        "items": [dict(row._mapping) for row in rows],
+        "items": items,
         "total": total,
         "page": query["page"],
         "per_page": query["per_page"],

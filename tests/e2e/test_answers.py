@@ -421,3 +421,13 @@ def test_openapi_document_is_generated(client):
     schemas = spec["components"]["schemas"]
     assert {"TransitionRequest", "RecordRequest", "ApplicantCreate"} <= set(schemas)
     assert "hold_vote" in schemas["TransitionRequest"]["properties"]["trigger"]["enum"]
+
+
+def test_times_carry_their_offset(client, org):
+    did = create_applicant(client, org)["id"]
+    listed = client.get("/api/v1/applicants", headers=org.headers("branch")).json["items"][0]
+    shown = client.get(f"/api/v1/applicants/{did}", headers=org.headers("branch")).json
+    entry = client.get(f"/api/v1/applicants/{did}/log",
+                       headers=org.headers("branch")).json["entries"][0]
+    for moment in (listed["updated_at"], shown["updated_at"], entry["recorded_at"]):
+        assert moment.endswith("+00:00"), moment

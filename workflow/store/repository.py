@@ -209,7 +209,8 @@ class Repository:
         return result.rowcount == 1
 
     def list_dossiers(self, *, scope_path: str, state: str | None, branch_id: int | None,
-                      q: str | None, page: int, per_page: int) -> tuple[list[Any], int]:
+                      q: str | None, page: int,
+                      per_page: int) -> tuple[list[dict[str, Any]], int]:
         conditions = [organizations.c.path.startswith(scope_path, autoescape=True)]
         if state:
             conditions.append(dossiers.c.state == state)
@@ -229,7 +230,12 @@ class Repository:
             .where(where).order_by(dossiers.c.id)
             .limit(per_page).offset((page - 1) * per_page)
         ).all()
-        return rows, total
+        items = [
+            {**row._mapping, "created_at": _aware(row.created_at),
+             "updated_at": _aware(row.updated_at)}
+            for row in rows
+        ]
+        return items, total
 
     def dossiers_in_states(self, states: Iterable[str]) -> list[Any]:
         return self.connection.execute(
