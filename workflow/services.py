@@ -11,7 +11,7 @@ import hashlib
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from states.probation import PROBATION_STATES
@@ -264,6 +264,13 @@ def _apply_defaults(params: tuple[Param, ...], given: Mapping[str, Any]) -> dict
     return values
 
 
+def _save(repo: Repository, stored: StoredDossier, read_version: int, now: datetime) -> None:
+    """Write the dossier's new facts if it is still at the version that was read."""
+    if not repo.save_dossier(stored.dossier, expected_version=read_version, now=now):
+        raise Conflict("the dossier was changed by a concurrent request")
+    stored.profile["updated_at"] = now
+
+
 def _membership(before: str, after: str) -> str | None:
     """The registry status a transition gives the person, if it changes it."""
     if after in PROBATION_STATES:
@@ -296,8 +303,7 @@ def fire(*, uow: UnitOfWork, env: Environment, actor: Actor, dossier_id: int, tr
             dossier.version = read_version + 1
             dossier.last_effective_on = on
             now = env.now()
-            if not tx.repo.save_dossier(dossier, expected_version=read_version, now=now):
-                raise Conflict("the dossier was changed by a concurrent request")
+            _save(tx.repo, stored, read_version, now)
             tx.repo.append(entry_for(
                 dossier_id=dossier.id, seq=dossier.version, kind="transition", action=trigger,
                 from_state=before, to_state=dossier.state, effective_date=on, payload=values,
@@ -355,8 +361,7 @@ def add_record(*, uow: UnitOfWork, env: Environment, actor: Actor, dossier_id: i
             read_version = dossier.version
             dossier.version = read_version + 1
             now = env.now()
-            if not tx.repo.save_dossier(dossier, expected_version=read_version, now=now):
-                raise Conflict("the dossier was changed by a concurrent request")
+            _save(tx.repo, stored, read_version, now)
             entry_id = tx.repo.append(entry_for(
                 dossier_id=dossier.id, seq=dossier.version, kind="record", action=record_type,
                 from_state=dossier.state, to_state=dossier.state, effective_date=on,

@@ -54,7 +54,8 @@ class StoredDossier:
     """A dossier with its profile and the path of its branch (for scope checks)."""
 
     dossier: Dossier
-    profile: Mapping[str, Any]
+    # Mutable: a change stamps its own `updated_at` on it.
+    profile: dict[str, Any]
     branch_path: str
     branch_name: str
 
