@@ -62,8 +62,16 @@ def demo_command(seed: int) -> None:
         click.echo(line)
 
 
+@click.command("rules")
+@with_appcontext
+def rules_command() -> None:
+    """Print the triggers, rules, records and numbers in force, as Markdown."""
+    click.echo(services.rules_markdown(env=runtime().env), nl=False)
+
+
 def init_app(app: Flask) -> None:
-    for command in (init_command, create_admin_command, serve_command, demo_command):
+    for command in (init_command, create_admin_command, serve_command, demo_command,
+                    rules_command):
         app.cli.add_command(command)
 
 

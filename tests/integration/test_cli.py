@@ -42,3 +42,14 @@ def test_demo_populates_every_state(runner, client):
     total = client.get("/api/v1/applicants", headers=headers).json["total"]
     assert 45 <= total <= 60
     assert client.get("/api/v1/publicity").json["total"] >= 4
+
+
+def test_rules_reference_is_generated_and_current(runner):
+    from pathlib import Path
+
+    result = runner.invoke(args=["rules"])
+    assert result.exit_code == 0
+    assert "| `publicity_elapsed` |" in result.output
+    committed = Path(__file__).parents[2] / "docs" / "RULES.md"
+    assert committed.read_text(encoding="utf-8") == result.output, (
+        "docs/RULES.md is stale: regenerate it with `recruitflow rules > docs/RULES.md`")
