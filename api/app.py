@@ -45,11 +45,12 @@ def create_app(test_config: dict[str, Any] | None = None, *,
     errors.init_app(app)
 
     from api.admin.views import blp as admin
+    from api.agenda.views import blp as agenda
     from api.applicants.views import blp as applicants
     from api.machine.views import blp as machine
     from api.publicity.views import blp as publicity
 
-    for blueprint in (applicants, admin, publicity, machine):
+    for blueprint in (applicants, admin, publicity, machine, agenda):
         api.register_blueprint(blueprint)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
 
@@ -64,7 +65,8 @@ def create_app(test_config: dict[str, Any] | None = None, *,
             response.headers["X-Request-ID"] = g.request_id
         return response
 
-    from api import cli
+    from api import cli, workdays
 
     cli.init_app(app)
+    workdays.init_app(app)
     return app
