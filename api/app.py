@@ -47,10 +47,12 @@ def create_app(test_config: dict[str, Any] | None = None, *,
     from api.admin.views import blp as admin
     from api.agenda.views import blp as agenda
     from api.applicants.views import blp as applicants
+    from api.feeds.views import blp as calendar_feed
+    from api.feeds.views import public as calendar
     from api.machine.views import blp as machine
     from api.publicity.views import blp as publicity
 
-    for blueprint in (applicants, admin, publicity, machine, agenda):
+    for blueprint in (applicants, admin, publicity, machine, agenda, calendar_feed, calendar):
         api.register_blueprint(blueprint)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
 
