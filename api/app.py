@@ -50,10 +50,15 @@ def create_app(test_config: dict[str, Any] | None = None, *,
     from api.feeds.views import blp as calendar_feed
     from api.feeds.views import public as calendar
     from api.machine.views import blp as machine
+    from api.organizations.views import blp as organizations
+    from api.pages.views import blp as pages
     from api.publicity.views import blp as publicity
 
-    for blueprint in (applicants, admin, publicity, machine, agenda, calendar_feed, calendar):
+    for blueprint in (applicants, admin, publicity, machine, agenda, calendar_feed, calendar,
+                      organizations):
         api.register_blueprint(blueprint)
+    # HTML for the public: not part of the API's OpenAPI document.
+    app.register_blueprint(pages)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
 
     @app.before_request

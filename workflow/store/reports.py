@@ -27,15 +27,6 @@ class OpenDossier:
     branch_name: str
 
 
-@dataclass(frozen=True)
-class Committee:
-    id: int
-    name: str
-    objection_phone: str | None
-    objection_email: str | None
-    objection_address: str | None
-
-
 class Reports:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
@@ -70,17 +61,6 @@ class Reports:
             )
             for row in rows
         ]
-
-    def committees(self, ids: Iterable[int]) -> dict[int, Committee]:
-        wanted = sorted(set(ids))
-        if not wanted:
-            return {}
-        rows = self.connection.execute(
-            select(organizations.c.id, organizations.c.name, organizations.c.objection_phone,
-                   organizations.c.objection_email, organizations.c.objection_address)
-            .where(organizations.c.id.in_(wanted))
-        )
-        return {r.id: Committee(*r) for r in rows}
 
     def state_counts(self, *, scope_path: str) -> list[Any]:
         """(branch_id, branch_name, state, count) for every branch of a subtree."""
