@@ -53,9 +53,10 @@ def create_app(test_config: dict[str, Any] | None = None, *,
     from api.organizations.views import blp as organizations
     from api.pages.views import blp as pages
     from api.publicity.views import blp as publicity
+    from api.stats.views import blp as stats
 
     for blueprint in (applicants, admin, publicity, machine, agenda, calendar_feed, calendar,
-                      organizations):
+                      organizations, stats):
         api.register_blueprint(blueprint)
     # HTML for the public: not part of the API's OpenAPI document.
     app.register_blueprint(pages)
