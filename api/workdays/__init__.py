@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
-from flask import Flask
+import time
+
+from flask import Flask, current_app
 
 from api.runtime import runtime
 from workflow import calendars
 
 
+class _Checked:
+    """When this worker last compared its tables with the database's."""
+
+    at: float = float("-inf")
+
+
 def _sync_calendar() -> None:
-    # One small query per request: a table loaded from the command line (any process, any
-    # host) is used by the next request of every worker, without a restart.
+    # A table loaded from the command line (any process, any host) reaches every worker
+    # without a restart: one small query, at most every CALENDAR_CHECK_SECONDS (0: on every
+    # request). The check costs a round trip, which matters on PostgreSQL under load.
+    checked: _Checked = current_app.extensions["recruitflow_calendar_checked"]
+    now = time.monotonic()
+    if now - checked.at < current_app.config["CALENDAR_CHECK_SECONDS"]:
+        return
+    checked.at = now
     rt = runtime()
     calendars.sync(uow=rt.uow, calendar=rt.env.calendar)
 
@@ -18,5 +32,7 @@ def _sync_calendar() -> None:
 def init_app(app: Flask) -> None:
     from api.workdays.cli import calendar_group
 
+    app.config.setdefault("CALENDAR_CHECK_SECONDS", 1.0)
+    app.extensions["recruitflow_calendar_checked"] = _Checked()
     app.before_request(_sync_calendar)
     app.cli.add_command(calendar_group)

@@ -8,15 +8,18 @@ import pytest
 
 from api import create_app
 from tests.helpers import dossier_in
-from workflow.calendar import WorkingDayCalendar
+from workflow import calendars
+from workflow.calendar import WorkingDayCalendar, YearTable
 
 UNKNOWN = max(WorkingDayCalendar().known_years()) + 1
 
 
 @pytest.fixture
 def second_worker(database_url, clock, tmp_path):
-    """Another app on the same database: what a second worker process holds."""
-    other = create_app({"TESTING": True, "DATABASE_URL": database_url, "CLOCK": clock},
+    """Another app on the same database: what a second worker process holds. It checks for
+    new tables on every request (the default is at most once a second)."""
+    other = create_app({"TESTING": True, "DATABASE_URL": database_url, "CLOCK": clock,
+                        "CALENDAR_CHECK_SECONDS": 0},
                        instance_path=str(tmp_path / "second"))
     yield other.test_client()
     other.extensions["recruitflow"].engine.dispose()
@@ -88,3 +91,23 @@ def test_a_bad_file_is_refused_and_nothing_is_stored(runner, tmp_path, text, mes
     assert result.exit_code != 0
     assert message in result.output
     assert "WARNING" in runner.invoke(args=["calendar", "show", str(UNKNOWN)]).output
+
+
+def test_a_worker_checks_at_most_once_per_interval(app, client, database_url, clock, rt,
+                                                   tmp_path):
+    other = create_app({"TESTING": True, "DATABASE_URL": database_url, "CLOCK": clock,
+                        "CALENDAR_CHECK_SECONDS": 3600},
+                       instance_path=str(tmp_path / "third"))
+    try:
+        worker = other.test_client()
+        assert worker.get("/api/v1/publicity").status_code == 200  # its first check
+        calendars.load_table(uow=rt.uow, env=rt.env,
+                             table=YearTable(UNKNOWN, frozenset({date(UNKNOWN, 1, 4)})))
+        worker.get("/api/v1/publicity")
+        held = other.extensions["recruitflow"].env.calendar
+        assert held.table(UNKNOWN) is None  # not checked again within the hour
+        other.extensions["recruitflow_calendar_checked"].at -= 3600
+        worker.get("/api/v1/publicity")
+        assert held.table(UNKNOWN) is not None
+    finally:
+        other.extensions["recruitflow"].engine.dispose()
