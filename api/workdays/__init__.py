@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import time
 
 from flask import Flask, current_app
+from sqlalchemy.exc import SQLAlchemyError
 
 from api.runtime import runtime
 from workflow import calendars
+
+log = logging.getLogger(__name__)
 
 
 class _Checked:
@@ -24,9 +28,15 @@ def _sync_calendar() -> None:
     now = time.monotonic()
     if now - checked.at < current_app.config["CALENDAR_CHECK_SECONDS"]:
         return
-    checked.at = now
     rt = runtime()
-    calendars.sync(uow=rt.uow, calendar=rt.env.calendar)
+    try:
+        calendars.sync(uow=rt.uow, calendar=rt.env.calendar)
+    except SQLAlchemyError as error:
+        # The tables held stay in use; the request itself reports a database that is down,
+        # and one that needs no database (the OpenAPI document) is served regardless.
+        log.warning("could not check for new holiday tables: %s", error)
+        return
+    checked.at = now
 
 
 def init_app(app: Flask) -> None:

@@ -111,3 +111,17 @@ def test_a_worker_checks_at_most_once_per_interval(app, client, database_url, cl
         assert held.table(UNKNOWN) is not None
     finally:
         other.extensions["recruitflow"].engine.dispose()
+
+
+def test_a_failed_check_does_not_fail_a_request_that_needs_no_database(tmp_path):
+    # A database without the schema: the check for tables fails, and is retried next time.
+    bare = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'bare.db'}"},
+                      instance_path=str(tmp_path / "bare"))
+    try:
+        client = bare.test_client()
+        assert client.get("/api/openapi.json").status_code == 200
+        assert bare.extensions["recruitflow_calendar_checked"].at == float("-inf")
+        down = client.get("/api/v1/publicity")
+        assert down.status_code == 503 and down.json["error"] == "service_unavailable"
+    finally:
+        bare.extensions["recruitflow"].engine.dispose()
