@@ -62,8 +62,7 @@ def _render(template: str, board: Board, selected: int | None):
     ]
     return render_template(template, groups=groups, committees=board.committees,
                            selected=selected, today=chinese_date(board.today),
-                           today_iso=board.today.isoformat(), warnings=board.warnings,
-                           kinds=KIND)
+                           today_iso=board.today.isoformat(), warnings=board.warnings)
 
 
 @blp.route("/publicity", methods=["GET"])
