@@ -5,17 +5,43 @@ Each loads what it needs in a fixed number of queries, whatever the number of do
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, select
+from sqlalchemy import Connection, Text, and_, cast, func, select
 
 from workflow.dossier import Dossier, Record
 from workflow.store.repository import FACT_FIELDS
 from workflow.store.tables import audit_entries, dossiers, organizations
+
+
+class LazyJson(Mapping[str, Any]):
+    """A record's fields, decoded when first read: most deadlines look only at a record's
+    type and date, and decoding every payload was most of the agenda's time."""
+
+    __slots__ = ("_decoded", "_text")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._decoded: dict[str, Any] | None = None
+
+    def _data(self) -> dict[str, Any]:
+        if self._decoded is None:
+            self._decoded = json.loads(self._text)
+        return self._decoded
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data())
+
+    def __len__(self) -> int:
+        return len(self._data())
 
 
 @dataclass(frozen=True)
@@ -44,14 +70,16 @@ class Reports:
         records: dict[int, list[Record]] = defaultdict(list)
         entries = self.connection.execute(
             select(audit_entries.c.dossier_id, audit_entries.c.id, audit_entries.c.action,
-                   audit_entries.c.effective_date, audit_entries.c.payload)
+                   audit_entries.c.effective_date,
+                   cast(audit_entries.c.payload, Text).label("payload"))
             .where(audit_entries.c.kind == "record",
                    audit_entries.c.dossier_id.in_(
                        select(dossiers.c.id).select_from(joined).where(where)))
             .order_by(audit_entries.c.dossier_id, audit_entries.c.seq)
         )
         for e in entries:
-            records[e.dossier_id].append(Record(e.id, e.action, e.effective_date, e.payload))
+            records[e.dossier_id].append(
+                Record(e.id, e.action, e.effective_date, LazyJson(e.payload)))
         return [
             OpenDossier(
                 Dossier(id=row.id, branch_id=row.branch_id, birth_date=row.birth_date,
