@@ -135,6 +135,7 @@ def applied_on_for(*, target: str, finished_by: date, rulebook: Rulebook,
                 contacts=[0], sponsors=[0, 0])
     # Working days vary a little with the dates; leave a margin for it.
     applied = finished_by - (acts[-1].on - probe) - timedelta(days=14)
+
     def ends_by(applied: date) -> bool:
         acts = plan(applied_on=applied, target=target, rulebook=rulebook, calendar=calendar,
                     contacts=[0], sponsors=[0, 0])
