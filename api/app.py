@@ -47,12 +47,21 @@ def create_app(test_config: dict[str, Any] | None = None, *,
     errors.init_app(app)
 
     from api.admin.views import blp as admin
+    from api.agenda.views import blp as agenda
     from api.applicants.views import blp as applicants
+    from api.feeds.views import blp as calendar_feed
+    from api.feeds.views import public as calendar
     from api.machine.views import blp as machine
+    from api.organizations.views import blp as organizations
+    from api.pages.views import blp as pages
     from api.publicity.views import blp as publicity
+    from api.stats.views import blp as stats
 
-    for blueprint in (applicants, admin, publicity, machine):
+    for blueprint in (applicants, admin, publicity, machine, agenda, calendar_feed, calendar,
+                      organizations, stats):
         api.register_blueprint(blueprint)
+    # HTML for the public: not part of the API's OpenAPI document.
+    app.register_blueprint(pages)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
 
     @app.before_request
@@ -66,7 +75,8 @@ def create_app(test_config: dict[str, Any] | None = None, *,
             response.headers["X-Request-ID"] = g.request_id
         return response
 
-    from api import cli
+    from api import cli, workdays
 
     cli.init_app(app)
+    workdays.init_app(app)
     return app

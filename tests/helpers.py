@@ -24,27 +24,30 @@ def create_applicant(client, org, *, applied_on: date | None = None, who: str = 
     return response.json
 
 
-def actors(rt, org) -> dict[Role, Any]:
+def actors(rt, org, branch: str = "branch") -> dict[Role, Any]:
     return {
-        Role.BRANCH: services.authenticate(uow=rt.uow, token=org.tokens["branch"]),
+        Role.BRANCH: services.authenticate(uow=rt.uow, token=org.tokens[branch]),
         Role.COMMITTEE: services.authenticate(uow=rt.uow, token=org.tokens["committee"]),
     }
 
 
 def dossier_in(client, rt, org, target: str, *, finished_by: date | None = None,
-               upto_trigger: bool = True) -> dict:
+               upto_trigger: bool = True, **profile: Any) -> dict:
     """A dossier walked along the main line to `target`, its last act on or before
-    `finished_by` (default: yesterday). Returns the dossier as the API shows it."""
+    `finished_by` (default: yesterday); `profile` fields go to its creation. Returns the
+    dossier as the API shows it."""
     env = rt.env
     finished_by = finished_by or env.today() - timedelta(days=1)
     rulebook = env.rulebook_on(finished_by)
     applied = applied_on_for(target=target, finished_by=finished_by, rulebook=rulebook,
                              calendar=env.calendar)
-    dossier = create_applicant(client, org, applied_on=applied)
+    dossier = create_applicant(client, org, applied_on=applied, **profile)
     acts = plan(applied_on=applied, target=target, rulebook=rulebook, calendar=env.calendar,
                 contacts=org.full_members[:1], sponsors=org.full_members[1:3])
-    execute(uow=rt.uow, env=env, dossier_id=dossier["id"], acts=acts, actors=actors(rt, org))
-    response = client.get(f"/api/v1/applicants/{dossier['id']}", headers=org.headers("branch"))
+    who = profile.get("who", "branch")
+    execute(uow=rt.uow, env=env, dossier_id=dossier["id"], acts=acts,
+            actors=actors(rt, org, who))
+    response = client.get(f"/api/v1/applicants/{dossier['id']}", headers=org.headers(who))
     assert response.json["state"] == target
     return response.json
 

@@ -81,6 +81,17 @@ class WorkingDaySpan:
 class WorkingDayCalendar:
     def __init__(self, tables: Iterable[YearTable] = ()) -> None:
         self._tables: Mapping[int, YearTable] = {**_PACKAGE_TABLES, **{t.year: t for t in tables}}
+        # Which set of loaded tables this calendar holds (opaque; set by whoever loads them).
+        self.loaded_revision: object = None
+
+    def replace_loaded(self, tables: Iterable[YearTable], revision: object = None) -> None:
+        """Put a new set of loaded tables over the package's, replacing the previous set.
+
+        One assignment of a new mapping: a thread counting days meanwhile sees either the old
+        or the new tables, never a mixture.
+        """
+        self._tables = {**_PACKAGE_TABLES, **{t.year: t for t in tables}}
+        self.loaded_revision = revision
 
     def table(self, year: int) -> YearTable | None:
         return self._tables.get(year)
@@ -89,26 +100,21 @@ class WorkingDayCalendar:
         return sorted(self._tables)
 
     def is_working_day(self, day: date) -> bool:
-        table = self._tables.get(day.year)
-        if table is not None:
-            if day in table.holidays:
-                return False
-            if day in table.workdays:
-                return True
-        return day.weekday() < 5
+        return _is_working_day(self._tables, day)
 
     def working_days_from(self, start: date, count: int) -> WorkingDaySpan:
         """The span of `count` working days beginning on `start` (counted if it is one)."""
         if count < 1:
             raise ValueError("count must be at least 1")
+        tables = self._tables  # one set of tables for the whole count
         day = start
         unofficial: set[int] = set()
         seen = 0
         first: date | None = None
         while True:
-            if day.year not in self._tables:
+            if day.year not in tables:
                 unofficial.add(day.year)
-            if self.is_working_day(day):
+            if _is_working_day(tables, day):
                 seen += 1
                 first = first or day
                 if seen == count:
@@ -117,9 +123,20 @@ class WorkingDayCalendar:
 
     def working_days_left(self, span_last_day: date, today: date) -> int:
         """Working days from `today` (counted if a working day) up to the span's last day."""
+        tables = self._tables
         count = 0
         day = today
         while day <= span_last_day:
-            count += self.is_working_day(day)
+            count += _is_working_day(tables, day)
             day += timedelta(days=1)
         return count
+
+
+def _is_working_day(tables: Mapping[int, YearTable], day: date) -> bool:
+    table = tables.get(day.year)
+    if table is not None:
+        if day in table.holidays:
+            return False
+        if day in table.workdays:
+            return True
+    return day.weekday() < 5

@@ -135,12 +135,19 @@ def applied_on_for(*, target: str, finished_by: date, rulebook: Rulebook,
                 contacts=[0], sponsors=[0, 0])
     # Working days vary a little with the dates; leave a margin for it.
     applied = finished_by - (acts[-1].on - probe) - timedelta(days=14)
-    while True:
+
+    def ends_by(applied: date) -> bool:
         acts = plan(applied_on=applied, target=target, rulebook=rulebook, calendar=calendar,
                     contacts=[0], sponsors=[0, 0])
-        if acts[-1].on <= finished_by:
-            return applied
+        return max(a.on for a in acts) <= finished_by
+
+    while not ends_by(applied):
         applied -= timedelta(days=7)
+    # Then forward day by day, so that the walk ends close to `finished_by` (a publicity the
+    # demo opened two days ago is still in progress).
+    while ends_by(applied + timedelta(days=1)):
+        applied += timedelta(days=1)
+    return applied
 
 
 # The demo
@@ -159,13 +166,16 @@ DEMO_TARGETS = {
     "publicity": 4, "vote": 2, "approval": 3, "probationary": 6, "conversion_publicity": 2,
     "conversion_vote": 2, "conversion_approval": 2, "full_member": 5,
 }
+# Where the public raises objections to the demo committee's publicities.
+DEMO_CONTACT = {"objection_phone": "010-6512 3456", "objection_email": "zuzhi@example.cn",
+                "objection_address": "示范街道党工委组织办公室（示范路1号）"}
 EXITS = {"rejected": ("activist", "reject"), "withdrawn": ("applicant", "withdraw"),
          "disqualified": ("probationary", "disqualify")}
 
 
 def load_demo(*, uow: UnitOfWork, env: Environment, seed: int = 2026) -> list[str]:
     """One committee, three branches, a registry, and ~50 dossiers in every state."""
-    from workflow import services
+    from workflow import publicity, services
 
     rng = random.Random(seed)
     today = env.today()
@@ -179,6 +189,8 @@ def load_demo(*, uow: UnitOfWork, env: Environment, seed: int = 2026) -> list[st
     committee = services.create_organization(uow=uow, env=env, actor=admin,
                                              name="示范街道党工委", kind="committee",
                                              parent_id=None)
+    publicity.set_objection_contact(uow=uow, actor=admin, organization_id=committee.id,
+                                    values=DEMO_CONTACT)
     tokens = {"admin": admin_token}
     _, token = services.create_user(uow=uow, env=env, actor=admin, name="组织委员",
                                     role=Role.COMMITTEE, organization_id=committee.id)

@@ -46,6 +46,10 @@ organizations = Table(
     # Materialised path ("/1/4/"): a subtree is a prefix match, served by an index.
     Column("path", String(400), nullable=False, unique=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # Where the public raises an objection to a publicity (a committee's; shown on the page).
+    Column("objection_phone", String(40)),
+    Column("objection_email", String(200)),
+    Column("objection_address", String(400)),
     CheckConstraint("kind IN ('committee', 'branch')", name="kind"),
 )
 
@@ -148,4 +152,28 @@ idempotency_keys = Table(
     Column("location", String(400)),
     Column("created_at", DateTime(timezone=True), nullable=False),
     PrimaryKeyConstraint("user_id", "key"),
+)
+
+# Official holiday tables loaded by an administrator (`recruitflow calendar load`); they take
+# precedence over the chinese-calendar package. `revision` grows with every load, so that each
+# worker process sees a new table by comparing one number.
+calendar_years = Table(
+    "calendar_years",
+    metadata,
+    Column("year", Integer, primary_key=True, autoincrement=False),
+    Column("holidays", JSON, nullable=False),
+    Column("workdays", JSON, nullable=False),
+    Column("source", String(400), nullable=False),
+    Column("revision", Integer, nullable=False, unique=True),
+    Column("loaded_at", DateTime(timezone=True), nullable=False),
+)
+
+# A user's secret calendar URL (the agenda as iCalendar); only its hash is kept.
+calendar_feeds = Table(
+    "calendar_feeds",
+    metadata,
+    Column("user_id", Integer, ForeignKey("users.id"), primary_key=True,
+           autoincrement=False),
+    Column("secret_hash", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
 )

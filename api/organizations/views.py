@@ -1,0 +1,49 @@
+"""`PATCH /api/v1/organizations/<id>`: a committee's objection contact for its publicities."""
+
+from __future__ import annotations
+
+from marshmallow import fields, validate
+
+from api.auth import authenticate, current_actor
+from api.base import Blueprint, Schema, Text
+from api.runtime import runtime
+from workflow import publicity
+from workflow.store.organizations import CONTACT_FIELDS, ObjectionContact
+
+blp = Blueprint("organizations", __name__, url_prefix="/api/v1/organizations",
+                description="A committee's contact for objections to its publicities.")
+blp.before_request(authenticate)
+
+
+class ContactUpdate(Schema):
+    # null clears a field; a field left out is left as it is.
+    objection_phone = fields.String(allow_none=True, validate=validate.Regexp(
+        r"^[0-9+()\- ]{3,40}$", error="3 to 40 digits, spaces, +, ( ) and dashes."))
+    objection_email = fields.Email(allow_none=True, validate=validate.Length(max=200))
+    objection_address = Text(max_length=400, allow_none=True)
+
+
+class OrganizationContactOut(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    kind = fields.String()
+    parent_id = fields.Integer(allow_none=True)
+    objection_phone = fields.String(allow_none=True)
+    objection_email = fields.String(allow_none=True)
+    objection_address = fields.String(allow_none=True)
+
+
+def contact_out(c: ObjectionContact) -> dict:
+    return {"id": c.id, "name": c.name, "kind": c.kind, "parent_id": c.parent_id,
+            **{f: getattr(c, f) for f in CONTACT_FIELDS}}
+
+
+@blp.route("/<int(max=2147483647):organization_id>", methods=["PATCH"])
+@blp.arguments(ContactUpdate)
+@blp.response(200, OrganizationContactOut)
+def update_contact(data, organization_id: int):
+    """Admin: set the phone, email and address where the public raises objections."""
+    rt = runtime()
+    updated = publicity.set_objection_contact(uow=rt.uow, actor=current_actor(),
+                                              organization_id=organization_id, values=data)
+    return contact_out(updated)

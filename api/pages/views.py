@@ -1,0 +1,81 @@
+"""`/publicity`: the public notice board of publicities in progress, and its print view.
+
+Server-rendered HTML for the public (no login). The templates receive display values made
+here from the board, and only the fields PROCEDURE.md allows the public to see.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, render_template, request
+
+from api.runtime import runtime
+from workflow import publicity
+from workflow.publicity import Board
+from workflow.services import Notice
+
+blp = Blueprint("pages", __name__)
+
+GENDER = {"male": "男", "female": "女"}
+KIND = {"admission": "接收预备党员公示", "conversion": "转正公示"}
+
+
+def chinese_date(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def notice_view(n: Notice) -> dict[str, Any]:
+    """The public fields of a notice, ready to show."""
+    year, month = n.birth_month.split("-")
+    return {
+        "name": n.name,
+        "gender": GENDER.get(n.gender, n.gender),
+        "birth_month": f"{year}年{int(month)}月",
+        "branch": n.branch_name,
+        "kind": n.kind,
+        "kind_label": KIND[n.kind],
+        "first_day": chinese_date(n.span.first_day),
+        "last_day": chinese_date(n.span.last_day),
+        "first_iso": n.span.first_day.isoformat(),
+        "last_iso": n.span.last_day.isoformat(),
+        "elapsed": n.elapsed,
+        "working_days_left": n.working_days_left,
+    }
+
+
+def _committee_filter() -> int | None:
+    # A malformed filter shows every committee rather than an error page.
+    return request.args.get("committee", type=int)
+
+
+def _render(template: str, board: Board, selected: int | None):
+    groups = [
+        {
+            "committee": g.committee,
+            "notices": [notice_view(n) for n in g.notices],
+            "admission": [notice_view(n) for n in g.of_kind("admission")],
+            "conversion": [notice_view(n) for n in g.of_kind("conversion")],
+        }
+        for g in board.groups
+    ]
+    return render_template(template, groups=groups, committees=board.committees,
+                           selected=selected, today=chinese_date(board.today),
+                           today_iso=board.today.isoformat(), warnings=board.warnings)
+
+
+@blp.route("/publicity", methods=["GET"])
+def board_page():
+    """The notice board: every publicity in progress, by committee."""
+    rt, selected = runtime(), _committee_filter()
+    board = publicity.board(uow=rt.uow, env=rt.env, committee_id=selected)
+    return _render("publicity/board.html", board, selected)
+
+
+@blp.route("/publicity/print", methods=["GET"])
+def print_page():
+    """The notices to post on a bulletin board: A4, one notice per committee and kind."""
+    rt, selected = runtime(), _committee_filter()
+    board = publicity.board(uow=rt.uow, env=rt.env, committee_id=selected)
+    return _render("publicity/print.html", board, selected)

@@ -1,0 +1,134 @@
+"""The publicity page in a real browser: Debian's Chromium driven by Playwright, against a
+live server (gunicorn) with the demo loaded. Screenshots and the printed notice are saved as
+test artifacts (RECRUITFLOW_TEST_ARTIFACTS, default tests/artifacts)."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from workflow.demo import DEMO_CONTACT
+
+CHROMIUM = Path(os.environ.get("RECRUITFLOW_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+ARTIFACTS = Path(os.environ.get("RECRUITFLOW_TEST_ARTIFACTS",
+                                Path(__file__).resolve().parents[1] / "artifacts"))
+
+if not CHROMIUM.exists():
+    reason = f"no Chromium at {CHROMIUM} (apt-get install chromium)"
+    if os.environ.get("RECRUITFLOW_REQUIRE_BROWSER") == "1":
+        raise RuntimeError(reason)
+    pytest.skip(reason, allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(port: int, path: str) -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    return response.status, response.read()
+
+
+@pytest.fixture
+def demo_server(app, database_url, tmp_path):
+    """A gunicorn server on the test database, with the demo loaded (`app` empties it after)."""
+    env = {**os.environ, "RECRUITFLOW_DATABASE_URL": database_url,
+           "RECRUITFLOW_INSTANCE_PATH": str(tmp_path / "live")}
+    demo = subprocess.run([sys.executable, "-m", "api.cli", "demo"], env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert demo.returncode == 0, demo.stderr[-2000:]
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", "2"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if _get(port, "/api/v1/publicity")[0] == 200:
+                break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail("server did not start: " + process.stderr.read().decode()[-2000:])
+            time.sleep(0.2)
+    yield port
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest.fixture
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM),
+                                              args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def test_the_publicity_page_in_a_browser(demo_server, browser, database_url):
+    port, suffix = demo_server, database_url.split(":", 1)[0].split("+")[0]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    expected = json.loads(_get(port, "/api/v1/publicity")[1])["items"]
+    assert expected, "the demo has publicities in progress"
+
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page.goto(f"http://127.0.0.1:{port}/publicity")
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
+    assert page.locator("h1").inner_text() == "发展党员公示"
+    notices = page.locator("article.notice")
+    assert notices.count() == len(expected)
+    shown = sorted(
+        (notices.nth(i).locator("h3").inner_text().split("\n")[0].strip(),
+         notices.nth(i).locator(".countdown").inner_text())
+        for i in range(notices.count())
+    )
+    wanted = sorted(
+        (item["name"] + ("接收预备党员公示" if item["kind"] == "admission" else "转正公示"),
+         "公示期已满" if item["elapsed"] else f"剩余 {item['working_days_left']} 个工作日")
+        for item in expected
+    )
+    assert shown == wanted
+    text = page.locator("body").inner_text()
+    assert all(v in text for v in DEMO_CONTACT.values())
+    # Nothing but the public fields: no ID number, no phone number of an applicant.
+    assert not re.search(r"\d{17}[\dX]", text) and not re.search(r"\b1[3-9]\d{9}\b", text)
+    page.screenshot(path=ARTIFACTS / f"publicity-desktop-{suffix}.png", full_page=True)
+
+    # The filter by committee keeps the notices of the chosen committee.
+    committee = page.locator("#committee option").nth(1)
+    page.select_option("#committee", committee.get_attribute("value"))
+    page.get_by_role("button", name="筛选").click()
+    page.wait_for_url(re.compile(r"committee=\d+"))
+    assert page.locator("article.notice").count() == len(expected)
+
+    # The print view: the conventional notice, laid out for A4.
+    page.get_by_role("link", name="打印公示（A4）").first.click()
+    page.wait_for_url(re.compile(r"/publicity/print"))
+    assert page.locator("h1").first.inner_text().startswith("关于")
+    page.pdf(path=ARTIFACTS / f"publicity-print-{suffix}.pdf", format="A4")
+
+    # On a phone: readable without sideways scrolling.
+    phone = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2,
+                             is_mobile=True, has_touch=True, locale="zh-CN")
+    phone.goto(f"http://127.0.0.1:{port}/publicity")
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert phone.locator("article.notice").count() == len(expected)
+    phone.screenshot(path=ARTIFACTS / f"publicity-phone-{suffix}.png", full_page=True)

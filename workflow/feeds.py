@@ -1,0 +1,47 @@
+"""A user's agenda as a calendar subscription, behind a secret URL it can revoke.
+
+The secret is shown once, when issued; only its hash is kept (as for bearer tokens), so a
+leaked database does not reveal working feed URLs. Issuing a new one revokes the old.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from workflow.actors import Actor
+from workflow.agenda import AGENDA_ROLES, AgendaItem, agenda
+from workflow.environment import Environment
+from workflow.errors import Forbidden, NotFound
+from workflow.services import hash_token
+from workflow.store.feeds import CalendarFeeds
+from workflow.store.uow import UnitOfWork
+
+
+def issue_feed(*, uow: UnitOfWork, env: Environment, actor: Actor) -> str:
+    """A new secret for the actor's feed; any previous secret stops working."""
+    if actor.role not in AGENDA_ROLES:
+        raise Forbidden(f"the {actor.role} role has no agenda to subscribe to")
+    secret = secrets.token_urlsafe(32)
+    with uow.transaction(write=True) as tx:
+        CalendarFeeds(tx.repo.connection).replace(user_id=actor.id,
+                                                  secret_hash=hash_token(secret), now=env.now())
+        tx.commit()
+    return secret
+
+
+def revoke_feed(*, uow: UnitOfWork, actor: Actor) -> None:
+    with uow.transaction(write=True) as tx:
+        revoked = CalendarFeeds(tx.repo.connection).revoke(actor.id)
+        tx.commit()
+    if not revoked:
+        raise NotFound("you have no calendar feed")
+
+
+def feed_agenda(*, uow: UnitOfWork, env: Environment,
+                secret: str) -> tuple[Actor, list[AgendaItem]]:
+    """The agenda of the user the secret belongs to, as that user would see it now."""
+    with uow.transaction() as tx:
+        actor = CalendarFeeds(tx.repo.connection).actor_by_secret_hash(hash_token(secret))
+    if actor is None:
+        raise NotFound("no calendar feed with this address (it may have been revoked)")
+    return actor, agenda(uow=uow, env=env, actor=actor)

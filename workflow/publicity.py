@@ -1,0 +1,80 @@
+"""The public face of publicity (公示): the notice board, grouped by committee, and the
+committee's objection contact that the board and the printed notice show.
+
+Only what PROCEDURE.md allows the public to see leaves this module: a notice's name, gender,
+birth month, branch, kind and dates, and the committee's contact; never an ID number, an
+address or a record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from workflow import services
+from workflow.actors import Actor
+from workflow.environment import Environment
+from workflow.errors import Forbidden, Invalid, NotFound
+from workflow.roles import Role
+from workflow.services import Notice
+from workflow.store.organizations import CONTACT_FIELDS, ObjectionContact, OrganizationContacts
+from workflow.store.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class CommitteeBoard:
+    committee: ObjectionContact
+    notices: list[Notice]
+
+    def of_kind(self, kind: str) -> list[Notice]:
+        return [n for n in self.notices if n.kind == kind]
+
+
+@dataclass(frozen=True)
+class Board:
+    today: date
+    groups: list[CommitteeBoard]
+    # Every committee with a notice in progress, for the filter (whatever the filter is).
+    committees: list[ObjectionContact]
+
+    @property
+    def warnings(self) -> list[str]:
+        found = {n.span.warning for g in self.groups for n in g.notices if n.span.warning}
+        return sorted(found)
+
+
+def board(*, uow: UnitOfWork, env: Environment, committee_id: int | None = None) -> Board:
+    notices = services.publicity_notices(uow=uow, env=env)
+    with uow.transaction() as tx:
+        committees = OrganizationContacts(tx.repo.connection).many(
+            n.committee_id for n in notices if n.committee_id is not None)
+    groups = []
+    for committee in sorted(committees.values(), key=lambda c: c.id):
+        if committee_id is not None and committee.id != committee_id:
+            continue
+        mine = [n for n in notices if n.committee_id == committee.id]
+        groups.append(CommitteeBoard(committee, mine))
+    return Board(env.today(), groups, sorted(committees.values(), key=lambda c: c.id))
+
+
+def set_objection_contact(*, uow: UnitOfWork, actor: Actor, organization_id: int,
+                          values: Mapping[str, str | None]) -> ObjectionContact:
+    """Admin: where the public raises objections to the publicities of a committee."""
+    if actor.role != Role.ADMIN:
+        raise Forbidden(f"the {actor.role} role may not do this")
+    unknown = set(values) - set(CONTACT_FIELDS)
+    if unknown:
+        raise Invalid({k: "unknown field" for k in sorted(unknown)})
+    with uow.transaction(write=True) as tx:
+        store = OrganizationContacts(tx.repo.connection)
+        organization = store.get(organization_id)
+        if organization is None or not actor.covers(organization.path):
+            raise NotFound(f"no organisation {organization_id}")
+        if organization.kind != "committee" and any(values.values()):
+            raise Invalid({"kind": "objections go to a committee: set its contact, not a "
+                                   "branch's"})
+        store.set_contact(organization_id, values)
+        updated = store.get(organization_id)
+        tx.commit()
+    return updated

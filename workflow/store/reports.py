@@ -1,0 +1,120 @@
+"""Read-only queries over many dossiers at once: the agenda, the publicity board, statistics.
+
+Each loads what it needs in a fixed number of queries, whatever the number of dossiers.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, Text, and_, cast, func, select
+
+from workflow.dossier import Dossier, Record
+from workflow.store.repository import FACT_FIELDS
+from workflow.store.tables import audit_entries, dossiers, organizations
+
+
+class LazyJson(Mapping[str, Any]):
+    """A record's fields, decoded when first read: most deadlines look only at a record's
+    type and date, and decoding every payload was most of the agenda's time."""
+
+    __slots__ = ("_decoded", "_text")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._decoded: dict[str, Any] | None = None
+
+    def _data(self) -> dict[str, Any]:
+        if self._decoded is None:
+            self._decoded = json.loads(self._text)
+        return self._decoded
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data())
+
+    def __len__(self) -> int:
+        return len(self._data())
+
+
+@dataclass(frozen=True)
+class OpenDossier:
+    """A dossier with its records, and what a list of obligations shows about it."""
+
+    dossier: Dossier
+    name: str
+    branch_name: str
+
+
+class Reports:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def dossiers_with_records(self, *, scope_path: str,
+                              states: Iterable[str]) -> list[OpenDossier]:
+        """Dossiers of a subtree in the given states, each with its records (two queries)."""
+        where = and_(organizations.c.path.startswith(scope_path, autoescape=True),
+                     dossiers.c.state.in_(list(states)))
+        joined = dossiers.join(organizations, organizations.c.id == dossiers.c.branch_id)
+        rows = self.connection.execute(
+            select(dossiers, organizations.c.name.label("branch_name"))
+            .select_from(joined).where(where).order_by(dossiers.c.id)
+        ).all()
+        records: dict[int, list[Record]] = defaultdict(list)
+        entries = self.connection.execute(
+            select(audit_entries.c.dossier_id, audit_entries.c.id, audit_entries.c.action,
+                   audit_entries.c.effective_date,
+                   cast(audit_entries.c.payload, Text).label("payload"))
+            .where(audit_entries.c.kind == "record",
+                   audit_entries.c.dossier_id.in_(
+                       select(dossiers.c.id).select_from(joined).where(where)))
+            .order_by(audit_entries.c.dossier_id, audit_entries.c.seq)
+        )
+        for e in entries:
+            records[e.dossier_id].append(
+                Record(e.id, e.action, e.effective_date, LazyJson(e.payload)))
+        return [
+            OpenDossier(
+                Dossier(id=row.id, branch_id=row.branch_id, birth_date=row.birth_date,
+                        applied_on=row.applied_on, records=records[row.id],
+                        **{k: getattr(row, k) for k in FACT_FIELDS}),
+                row.name, row.branch_name,
+            )
+            for row in rows
+        ]
+
+    def state_counts(self, *, scope_path: str) -> list[Any]:
+        """(branch_id, branch_name, state, count) for every branch of a subtree."""
+        return self.connection.execute(
+            select(organizations.c.id.label("branch_id"), organizations.c.name.label("branch_name"),
+                   dossiers.c.state, func.count(dossiers.c.id).label("count"))
+            .select_from(organizations.outerjoin(dossiers,
+                                                 dossiers.c.branch_id == organizations.c.id))
+            .where(organizations.c.path.startswith(scope_path, autoescape=True),
+                   organizations.c.kind == "branch")
+            .group_by(organizations.c.id, organizations.c.name, dossiers.c.state)
+            .order_by(organizations.c.id, dossiers.c.state)
+        ).all()
+
+    def admitted(self, *, scope_path: str, triggers: Iterable[str], start: date,
+                 end: date) -> list[Any]:
+        """The profiles of those admitted (by one of `triggers`) between two dates."""
+        return self.connection.execute(
+            select(dossiers.c.id, dossiers.c.gender, dossiers.c.birth_date,
+                   dossiers.c.ethnicity, dossiers.c.education, dossiers.c.frontline,
+                   audit_entries.c.effective_date.label("admitted_on"))
+            .select_from(
+                audit_entries.join(dossiers, dossiers.c.id == audit_entries.c.dossier_id)
+                .join(organizations, organizations.c.id == dossiers.c.branch_id))
+            .where(organizations.c.path.startswith(scope_path, autoescape=True),
+                   audit_entries.c.kind == "transition", audit_entries.c.action.in_(list(triggers)),
+                   audit_entries.c.effective_date.between(start, end))
+            .order_by(audit_entries.c.effective_date, dossiers.c.id)
+        ).all()
