@@ -2,13 +2,20 @@
 
 The entry is built by `entry_for` and stored by the same unit of work as the change it
 describes, so the two commit together or not at all.
+
+Entries are tamper-evident: each carries `prev_hash` (the hash of the dossier's previous entry,
+or `GENESIS`) and `hash`, SHA-256 over its canonical serialisation and `prev_hash`. One chain
+per dossier, so writers to different dossiers never wait for each other. `seq` is not hashed:
+the order of a chain is fixed by its links, and a renumbered entry shows as a broken link.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
 from typing import Any
 
 from workflow.actors import Actor
@@ -31,6 +38,39 @@ class AuditEntry:
     request_id: str | None
     rulebook_id: str
     id: int | None = None
+    prev_hash: str = ""
+    hash: str = ""
+
+
+# The prev_hash of a dossier's first entry.
+GENESIS = "0" * 64
+
+
+def canonical(entry: AuditEntry, prev_hash: str) -> bytes:
+    """The bytes an entry's hash covers: a JSON array in a fixed order, UTF-8, keys of the
+    payload sorted, no whitespace, instants in UTC to the microsecond, no floating point."""
+    recorded_at = entry.recorded_at
+    recorded_at = (recorded_at.replace(tzinfo=UTC) if recorded_at.tzinfo is None
+                   else recorded_at.astimezone(UTC))
+    return json.dumps(
+        [
+            entry.dossier_id, entry.kind, entry.action, entry.from_state, entry.to_state,
+            entry.effective_date.isoformat(), entry.payload, entry.actor_id, entry.actor_name,
+            entry.actor_role, recorded_at.isoformat(timespec="microseconds"), entry.request_id,
+            entry.rulebook_id, prev_hash,
+        ],
+        ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False,
+    ).encode()
+
+
+def entry_hash(entry: AuditEntry, prev_hash: str) -> str:
+    return hashlib.sha256(canonical(entry, prev_hash)).hexdigest()
+
+
+def sealed(entry: AuditEntry, prev_hash: str) -> AuditEntry:
+    """The entry linked to its predecessor: called by the store as it appends, inside the
+    transaction that holds the dossier's write lock, so the predecessor cannot change."""
+    return replace(entry, prev_hash=prev_hash, hash=entry_hash(entry, prev_hash))
 
 
 def entry_for(
@@ -60,7 +100,8 @@ def entry_for(
         actor_id=actor.id,
         actor_name=actor.name,
         actor_role=actor.role,
-        recorded_at=recorded_at,
+        # Stored and hashed in UTC, whatever zone the clock gave.
+        recorded_at=recorded_at.astimezone(UTC),
         request_id=request_id,
         rulebook_id=rulebook_id,
     )
@@ -73,4 +114,7 @@ def _jsonable(value: Any) -> Any:
         return [_jsonable(v) for v in value]
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, float):
+        # A float has no single canonical text, so it could not be hashed reproducibly.
+        raise TypeError("audit payloads hold no floating-point numbers")
     return value
