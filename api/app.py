@@ -46,10 +46,11 @@ def create_app(test_config: dict[str, Any] | None = None, *,
 
     from api.admin.views import blp as admin
     from api.applicants.views import blp as applicants
+    from api.audit.views import blp as audit
     from api.machine.views import blp as machine
     from api.publicity.views import blp as publicity
 
-    for blueprint in (applicants, admin, publicity, machine):
+    for blueprint in (applicants, admin, publicity, machine, audit):
         api.register_blueprint(blueprint)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
 

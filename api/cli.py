@@ -63,7 +63,9 @@ def demo_command(seed: int) -> None:
 
 
 def init_app(app: Flask) -> None:
-    for command in (init_command, create_admin_command, serve_command, demo_command):
+    from api.audit.cli import audit
+
+    for command in (init_command, create_admin_command, serve_command, demo_command, audit):
         app.cli.add_command(command)
 
 

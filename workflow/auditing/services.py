@@ -1,0 +1,195 @@
+"""Auditors' use cases: the one door for the audit API and the `recruitflow audit` commands.
+
+Auditors and administrators read the log of their organisation's subtree; nobody else does.
+The command line acts as `COMMAND_LINE`, an auditor of the whole tree (whoever runs it holds
+the database's credentials anyway).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from itertools import groupby
+from zoneinfo import ZoneInfo
+
+from workflow.actors import Actor
+from workflow.audit import AuditEntry, entry_hash
+from workflow.auditing.chain import (
+    Checkpoint,
+    Link,
+    Problem,
+    against_checkpoint,
+    check_chain,
+)
+from workflow.auditing.compliance import Finding, replay
+from workflow.auditing.query import EntryFilter
+from workflow.environment import Environment
+from workflow.errors import Forbidden, Invalid
+from workflow.roles import Role
+from workflow.store.audit_log import AuditLog
+from workflow.store.uow import UnitOfWork
+
+COMMAND_LINE = Actor(id=0, name="command line", role=Role.AUDITOR, organization_id=None,
+                     organization_path="/")
+MAX_PAGE = 1000
+
+
+def _require_reader(actor: Actor) -> None:
+    if actor.role not in (Role.AUDITOR, Role.ADMIN):
+        raise Forbidden(f"the audit log is for auditors and administrators, not the "
+                        f"{actor.role} role")
+
+
+def _day_start(day: date, env: Environment) -> datetime:
+    return datetime.combine(day, time(), ZoneInfo(env.timezone)).astimezone(UTC)
+
+
+def entry_filter(*, uow: UnitOfWork, env: Environment, actor: Actor,
+                 organization_id: int | None = None, dossier_id: int | None = None,
+                 actor_id: int | None = None, action: str | None = None,
+                 kind: str | None = None, recorded_from: date | None = None,
+                 recorded_to: date | None = None, effective_from: date | None = None,
+                 effective_to: date | None = None) -> EntryFilter:
+    """The filter of a query, within the actor's scope. Recorded dates are days of the
+    service's timezone, both inclusive."""
+    _require_reader(actor)
+    scope = actor.organization_path
+    if organization_id is not None:
+        with uow.transaction() as tx:
+            organization = tx.repo.organization(organization_id)
+        if organization is None or not actor.covers(organization.path):
+            raise Invalid({"organization_id": "no organisation with this id in your scope"})
+        scope = organization.path
+    for low, high, name in ((recorded_from, recorded_to, "recorded_to"),
+                            (effective_from, effective_to, "effective_to")):
+        if low and high and high < low:
+            raise Invalid({name: "must not precede the start of the range"})
+    return EntryFilter(
+        scope=scope, dossier_id=dossier_id, actor_id=actor_id, action=action, kind=kind,
+        recorded_from=_day_start(recorded_from, env) if recorded_from else None,
+        recorded_until=(_day_start(recorded_to + timedelta(days=1), env)
+                        if recorded_to else None),
+        effective_from=effective_from, effective_to=effective_to,
+    )
+
+
+def query_entries(*, uow: UnitOfWork, actor: Actor, filters: EntryFilter,
+                  after_id: int | None = None,
+                  limit: int = 100) -> tuple[list[AuditEntry], int | None]:
+    """A page of entries, oldest first, and the cursor of the next page (None at the end)."""
+    _require_reader(actor)
+    limit = max(1, min(limit, MAX_PAGE))
+    with uow.transaction() as tx:
+        # One more than asked tells whether another page follows.
+        entries = AuditLog(tx.repo.connection).page(filters, after_id=after_id,
+                                                    limit=limit + 1)
+    more = len(entries) > limit
+    entries = entries[:limit]
+    return entries, (entries[-1].id if more else None)
+
+
+def stream_entries(*, uow: UnitOfWork, actor: Actor,
+                   filters: EntryFilter) -> Iterator[AuditEntry]:
+    """Every matching entry, oldest first, read in batches inside one read transaction."""
+    _require_reader(actor)
+
+    def entries() -> Iterator[AuditEntry]:
+        with uow.transaction() as tx:
+            yield from AuditLog(tx.repo.connection).stream(filters)
+
+    return entries()
+
+
+@dataclass(frozen=True)
+class Verification:
+    entries: int
+    dossiers: int
+    problems: list[Problem] = field(default_factory=list)
+    checkpoint: Checkpoint | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def verify(*, uow: UnitOfWork, actor: Actor,
+           checkpoint: Checkpoint | None = None) -> Verification:
+    """Recompute every chain in the actor's scope; with a kept checkpoint, also check that
+    each chain still holds what the checkpoint saw."""
+    _require_reader(actor)
+    scope = actor.organization_path
+    problems: list[Problem] = []
+    kept: dict[int, tuple[int, str]] = {}
+    if checkpoint is not None:
+        if not checkpoint.scope.startswith(scope):
+            raise Invalid({"checkpoint": f"covers {checkpoint.scope}, outside your scope"})
+        scope = checkpoint.scope
+        kept = dict(checkpoint.heads)
+        if (damaged := checkpoint.integrity_problem()) is not None:
+            problems.append(damaged)
+    entries = dossiers = 0
+    with uow.transaction() as tx:
+        log = AuditLog(tx.repo.connection)
+        for dossier_id, chain in groupby(log.chains(scope), key=lambda pair: pair[0].dossier_id):
+            head = kept.pop(dossier_id, None)
+            links, version, at_head = [], None, None
+            for entry, dossier_version in chain:
+                version = dossier_version
+                links.append(Link(entry.seq, entry.prev_hash, entry.hash,
+                                  entry_hash(entry, entry.prev_hash)))
+                if head is not None and entry.seq == head[0]:
+                    at_head = entry.hash
+            entries += len(links)
+            dossiers += 1
+            problem = check_chain(dossier_id, links, version)
+            if problem is None and head is not None:
+                problem = against_checkpoint(dossier_id, head, len(links), at_head)
+            if problem is not None:
+                problems.append(problem)
+        for dossier_id, version in log.dossiers_without_entries(scope):
+            dossiers += 1
+            head = kept.pop(dossier_id, None)
+            problem = check_chain(dossier_id, [], version)
+            if problem is None and head is not None:
+                problem = against_checkpoint(dossier_id, head, 0, None)
+            if problem is not None:
+                problems.append(problem)
+    # Dossiers the checkpoint saw that are gone altogether, entries and all.
+    problems.extend(against_checkpoint(d, head, 0, None) for d, head in kept.items())
+    problems.sort(key=lambda p: (p.dossier_id is not None, p.dossier_id or 0))
+    return Verification(entries, dossiers, problems, checkpoint)
+
+
+def make_checkpoint(*, uow: UnitOfWork, env: Environment, actor: Actor) -> Checkpoint:
+    """The chain heads of the actor's scope, their count and Merkle root, to keep elsewhere."""
+    _require_reader(actor)
+    with uow.transaction() as tx:
+        heads = list(AuditLog(tx.repo.connection).heads(actor.organization_path))
+    return Checkpoint.of(created_at=env.now(), scope=actor.organization_path, heads=heads)
+
+
+def compliance(*, uow: UnitOfWork, env: Environment, actor: Actor,
+               organization_id: int | None = None,
+               dossier_id: int | None = None) -> Iterator[Finding]:
+    """Every dossier in scope replayed against the rulebook; findings dossier by dossier."""
+    filters = entry_filter(uow=uow, env=env, actor=actor, organization_id=organization_id,
+                           dossier_id=dossier_id)
+    today = env.today()
+
+    def findings() -> Iterator[Finding]:
+        with uow.transaction() as tx:
+            log = AuditLog(tx.repo.connection)
+            chains = groupby(log.chains(filters.scope, dossier_id),
+                             key=lambda pair: pair[0].dossier_id)
+            for _, chain in chains:
+                entries = [entry for entry, _ in chain]
+                if entries[0].kind != "create":
+                    continue
+                named = [e.payload["member_id"] for e in entries
+                         if e.kind == "record" and "member_id" in e.payload]
+                yield from replay(entries, procedure=env.procedure, rulebooks=env.rulebooks,
+                                  calendar=env.calendar, today=today,
+                                  members=tx.repo.members(named))
+
+    return findings()
