@@ -46,25 +46,42 @@ class AuditEntry:
 GENESIS = "0" * 64
 
 
-def canonical(entry: AuditEntry, prev_hash: str) -> bytes:
-    """The bytes an entry's hash covers: a JSON array in a fixed order, UTF-8, keys of the
-    payload sorted, no whitespace, instants in UTC to the microsecond, no floating point."""
-    recorded_at = entry.recorded_at
-    recorded_at = (recorded_at.replace(tzinfo=UTC) if recorded_at.tzinfo is None
-                   else recorded_at.astimezone(UTC))
-    return json.dumps(
-        [
-            entry.dossier_id, entry.kind, entry.action, entry.from_state, entry.to_state,
-            entry.effective_date.isoformat(), entry.payload, entry.actor_id, entry.actor_name,
-            entry.actor_role, recorded_at.isoformat(timespec="microseconds"), entry.request_id,
-            entry.rulebook_id, prev_hash,
-        ],
-        ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False,
-    ).encode()
+# The fields a hash covers, in the order they are serialised.
+HASHED = ("dossier_id", "kind", "action", "from_state", "to_state", "effective_date", "payload",
+          "actor_id", "actor_name", "actor_role", "recorded_at", "request_id", "rulebook_id",
+          "prev_hash")
+_encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+                           allow_nan=False).encode
+
+
+def utc_text(moment: datetime) -> str:
+    """An instant as hashed: UTC, ISO 8601 to the microsecond (naive means UTC)."""
+    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return moment.isoformat(timespec="microseconds")
+
+
+def hashed_values(entry: AuditEntry, prev_hash: str) -> list[Any]:
+    """The entry's hashed fields in `HASHED` order, as JSON values."""
+    return [
+        entry.dossier_id, entry.kind, entry.action, entry.from_state, entry.to_state,
+        entry.effective_date.isoformat(), entry.payload, entry.actor_id, entry.actor_name,
+        entry.actor_role, utc_text(entry.recorded_at), entry.request_id, entry.rulebook_id,
+        prev_hash,
+    ]
+
+
+def canonical(values: list[Any]) -> bytes:
+    """The canonical serialisation: a JSON array in `HASHED` order, UTF-8, payload keys
+    sorted, no whitespace, no floating point (payloads never hold one: see `_jsonable`)."""
+    return _encode(values).encode()
+
+
+def hash_values(values: list[Any]) -> str:
+    return hashlib.sha256(canonical(values)).hexdigest()
 
 
 def entry_hash(entry: AuditEntry, prev_hash: str) -> str:
-    return hashlib.sha256(canonical(entry, prev_hash)).hexdigest()
+    return hash_values(hashed_values(entry, prev_hash))
 
 
 def sealed(entry: AuditEntry, prev_hash: str) -> AuditEntry:

@@ -14,7 +14,7 @@ from itertools import groupby
 from zoneinfo import ZoneInfo
 
 from workflow.actors import Actor
-from workflow.audit import AuditEntry, entry_hash
+from workflow.audit import AuditEntry, hash_values
 from workflow.auditing.chain import (
     Checkpoint,
     Link,
@@ -125,21 +125,23 @@ def verify(*, uow: UnitOfWork, actor: Actor,
         if not checkpoint.scope.startswith(scope):
             raise Invalid({"checkpoint": f"covers {checkpoint.scope}, outside your scope"})
         scope = checkpoint.scope
-        kept = dict(checkpoint.heads)
+        # A damaged checkpoint is reported, and nothing is judged by it.
         if (damaged := checkpoint.integrity_problem()) is not None:
             problems.append(damaged)
+        else:
+            kept = dict(checkpoint.heads)
     entries = dossiers = 0
     with uow.transaction() as tx:
         log = AuditLog(tx.repo.connection)
-        for dossier_id, chain in groupby(log.chains(scope), key=lambda pair: pair[0].dossier_id):
+        chains = groupby(log.hashed_chains(scope), key=lambda row: row[0][0])
+        for dossier_id, chain in chains:
             head = kept.pop(dossier_id, None)
             links, version, at_head = [], None, None
-            for entry, dossier_version in chain:
+            for values, seq, stored, dossier_version in chain:
                 version = dossier_version
-                links.append(Link(entry.seq, entry.prev_hash, entry.hash,
-                                  entry_hash(entry, entry.prev_hash)))
-                if head is not None and entry.seq == head[0]:
-                    at_head = entry.hash
+                links.append(Link(seq, values[-1], stored, hash_values(values)))
+                if head is not None and seq == head[0]:
+                    at_head = stored
             entries += len(links)
             dossiers += 1
             problem = check_chain(dossier_id, links, version)

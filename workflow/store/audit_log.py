@@ -7,13 +7,14 @@ PostgreSQL) and must be consumed inside the transaction that opened them.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
 from datetime import UTC
 from typing import Any
 
-from sqlalchemy import Connection, Select, exists, func, select
+from sqlalchemy import Connection, Select, String, exists, func, select, type_coerce
 
-from workflow.audit import AuditEntry
+from workflow.audit import HASHED, AuditEntry, utc_text
 from workflow.auditing.query import EntryFilter
 from workflow.store.tables import audit_entries, dossiers, organizations
 
@@ -90,6 +91,35 @@ class AuditLog:
             values = dict(row._mapping)
             version = values.pop("dossier_version")
             yield _entry(values), version
+
+    def hashed_chains(self, scope: str) -> Iterator[tuple[list[Any], int, str, int]]:
+        """(hashed values in `HASHED` order, seq, stored hash, dossier version) of every entry
+        in scope, by dossier and seq: verification's hot loop, so the values come from the
+        driver as stored, skipping SQLAlchemy's result types, and are normalised here."""
+        c = audit_entries.c
+        raw = [type_coerce(getattr(c, name), String) for name in HASHED]
+        query = (
+            select(*raw, c.seq, c.hash, dossiers.c.version)
+            .join(dossiers, dossiers.c.id == c.dossier_id)
+            .order_by(c.dossier_id, c.seq)
+        )
+        if scope != "/":
+            query = (query.join(organizations, organizations.c.id == dossiers.c.branch_id)
+                     .where(organizations.c.path.startswith(scope, autoescape=True)))
+        result = self.connection.execution_options(yield_per=BATCH).execute(query)
+        loads = json.loads
+        for row in result:
+            values = list(row[:14])
+            day, payload, moment = values[5], values[6], values[10]
+            if not isinstance(day, str):
+                values[5] = day.isoformat()
+            if isinstance(payload, str):
+                values[6] = loads(payload)
+            # SQLite keeps the UTC instant as "YYYY-MM-DD HH:MM:SS.ffffff" (SQLAlchemy's
+            # storage format, always to the microsecond); PostgreSQL hands back a datetime.
+            values[10] = (f"{moment[:10]}T{moment[11:]}+00:00" if isinstance(moment, str)
+                          else utc_text(moment))
+            yield values, row[14], row[15], row[16]
 
     def dossiers_without_entries(self, scope: str) -> list[tuple[int, int]]:
         """(id, version) of dossiers in scope that have no audit entry at all."""
