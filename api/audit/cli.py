@@ -72,7 +72,7 @@ def export_command(kind: str, since, until, effective_from, effective_to, **filt
         )
     except Invalid as error:
         raise click.UsageError(error.message) from error
-    out = click.get_binary_stream("stdout")
+    out = sys.stdout.buffer
     for chunk in WRITERS[kind](services.stream_entries(uow=rt.uow, actor=COMMAND_LINE,
                                                        filters=query)):
         out.write(chunk)

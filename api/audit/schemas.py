@@ -5,9 +5,14 @@ from __future__ import annotations
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from api.applicants.schemas import AuditEntryOut
-from api.base import Day, Id, Schema, Text
+from api.base import MAX_ID, Day, Schema, Text
 from workflow.auditing.export import FORMATS
 from workflow.auditing.services import MAX_PAGE
+
+
+def Id(**kwargs) -> fields.Integer:
+    # A query string carries text: `api.base.Id` is strict about JSON integers.
+    return fields.Integer(validate=validate.Range(min=1, max=MAX_ID), **kwargs)
 
 
 class EntryQuery(Schema):
