@@ -4,6 +4,7 @@ command line, over the whole database."""
 from __future__ import annotations
 
 import json
+import os
 import sys
 from dataclasses import asdict
 
@@ -24,7 +25,9 @@ DAY = click.DateTime(formats=["%Y-%m-%d"])
 @audit.command("verify")
 @click.option("--checkpoint", "checkpoint_file", type=click.File("rb"),
               help="a checkpoint kept from `recruitflow audit checkpoint`")
-def verify_command(checkpoint_file) -> None:
+@click.option("--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1,
+              show_default="the number of CPUs", help="processes sharing the work")
+def verify_command(checkpoint_file, jobs: int) -> None:
     """Recompute every hash chain; exit 1 naming each damaged chain's first broken entry."""
     checkpoint = None
     if checkpoint_file is not None:
@@ -32,7 +35,8 @@ def verify_command(checkpoint_file) -> None:
             checkpoint = Checkpoint.loads(checkpoint_file.read())
         except ValueError as error:
             raise click.BadParameter(str(error), param_hint="--checkpoint") from error
-    result = services.verify(uow=runtime().uow, actor=COMMAND_LINE, checkpoint=checkpoint)
+    result = services.verify(uow=runtime().uow, actor=COMMAND_LINE, checkpoint=checkpoint,
+                             jobs=jobs)
     for p in result.problems:
         where = f"dossier {p.dossier_id} entry {p.seq}" if p.dossier_id else "checkpoint"
         click.echo(f"{where}: {p.kind}: {p.message}")

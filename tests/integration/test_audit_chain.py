@@ -179,15 +179,18 @@ def test_an_altered_checkpoint_file_is_named(rt, two_dossiers):
     assert [(p.dossier_id, p.kind) for p in result.problems] == [(None, "checkpoint_invalid")]
 
 
-def test_the_cli_exits_non_zero_naming_the_broken_entry(runner, rt, two_dossiers, tmp_path):
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_the_cli_exits_non_zero_naming_the_broken_entry(runner, rt, two_dossiers, tmp_path,
+                                                        jobs):
     victim, _ = two_dossiers
     kept = tmp_path / "checkpoint.json"
     result = runner.invoke(args=["audit", "checkpoint"])
     assert result.exit_code == 0, result.output
     kept.write_text(result.output)
-    assert runner.invoke(args=["audit", "verify", "--checkpoint", str(kept)]).exit_code == 0
+    verify = ["audit", "verify", "--jobs", jobs, "--checkpoint", str(kept)]
+    assert runner.invoke(args=verify).exit_code == 0
     tamper(rt, delete(audit_entries).where(E.dossier_id == victim))
-    result = runner.invoke(args=["audit", "verify", "--checkpoint", str(kept)])
+    result = runner.invoke(args=verify)
     assert result.exit_code == 1
     assert f"dossier {victim} entry 1: chain_deleted" in result.output
     bad = tmp_path / "bad.json"

@@ -8,9 +8,11 @@ the database's credentials anyway).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import groupby
+from multiprocessing import get_context
 from zoneinfo import ZoneInfo
 
 from workflow.actors import Actor
@@ -27,7 +29,8 @@ from workflow.auditing.query import EntryFilter
 from workflow.environment import Environment
 from workflow.errors import Forbidden, Invalid
 from workflow.roles import Role
-from workflow.store.audit_log import AuditLog
+from workflow.store.audit_log import AuditLog, Partition
+from workflow.store.database import make_engine
 from workflow.store.uow import UnitOfWork
 
 COMMAND_LINE = Actor(id=0, name="command line", role=Role.AUDITOR, organization_id=None,
@@ -113,10 +116,14 @@ class Verification:
         return not self.problems
 
 
-def verify(*, uow: UnitOfWork, actor: Actor,
-           checkpoint: Checkpoint | None = None) -> Verification:
+def verify(*, uow: UnitOfWork, actor: Actor, checkpoint: Checkpoint | None = None,
+           jobs: int = 1) -> Verification:
     """Recompute every chain in the actor's scope; with a kept checkpoint, also check that
-    each chain still holds what the checkpoint saw."""
+    each chain still holds what the checkpoint saw.
+
+    `jobs` > 1 splits the dossiers among as many processes (chains are independent), each
+    with its own connection to the same database: for the command line, not a web worker.
+    """
     _require_reader(actor)
     scope = actor.organization_path
     problems: list[Problem] = []
@@ -130,10 +137,39 @@ def verify(*, uow: UnitOfWork, actor: Actor,
             problems.append(damaged)
         else:
             kept = dict(checkpoint.heads)
+    if jobs <= 1:
+        parts = [_verify_part(uow, scope, kept, None)]
+    else:
+        url = uow.engine.url.render_as_string(hide_password=False)
+        work = [(url, scope, {d: h for d, h in kept.items() if d % jobs == k}, (k, jobs))
+                for k in range(jobs)]
+        # Spawned, not forked: a child must not share the parent's pooled connections.
+        with ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) as pool:
+            parts = list(pool.map(_verify_in_worker, work))
+    problems += [p for part in parts for p in part.problems]
+    problems.sort(key=lambda p: (p.dossier_id is not None, p.dossier_id or 0))
+    return Verification(sum(p.entries for p in parts), sum(p.dossiers for p in parts),
+                        problems, checkpoint)
+
+
+def _verify_in_worker(
+        work: tuple[str, str, dict[int, tuple[int, str]], Partition]) -> Verification:
+    url, scope, kept, partition = work
+    engine = make_engine(url, pool_size=1)
+    try:
+        return _verify_part(UnitOfWork(engine), scope, kept, partition)
+    finally:
+        engine.dispose()
+
+
+def _verify_part(uow: UnitOfWork, scope: str, kept: dict[int, tuple[int, str]],
+                 partition: Partition | None) -> Verification:
+    kept = dict(kept)
+    problems: list[Problem] = []
     entries = dossiers = 0
     with uow.transaction() as tx:
         log = AuditLog(tx.repo.connection)
-        chains = groupby(log.hashed_chains(scope), key=lambda row: row[0][0])
+        chains = groupby(log.hashed_chains(scope, partition), key=lambda row: row[0][0])
         for dossier_id, chain in chains:
             head = kept.pop(dossier_id, None)
             links, version, at_head = [], None, None
@@ -149,7 +185,7 @@ def verify(*, uow: UnitOfWork, actor: Actor,
                 problem = against_checkpoint(dossier_id, head, len(links), at_head)
             if problem is not None:
                 problems.append(problem)
-        for dossier_id, version in log.dossiers_without_entries(scope):
+        for dossier_id, version in log.dossiers_without_entries(scope, partition):
             dossiers += 1
             head = kept.pop(dossier_id, None)
             problem = check_chain(dossier_id, [], version)
@@ -159,8 +195,7 @@ def verify(*, uow: UnitOfWork, actor: Actor,
                 problems.append(problem)
     # Dossiers the checkpoint saw that are gone altogether, entries and all.
     problems.extend(against_checkpoint(d, head, 0, None) for d, head in kept.items())
-    problems.sort(key=lambda p: (p.dossier_id is not None, p.dossier_id or 0))
-    return Verification(entries, dossiers, problems, checkpoint)
+    return Verification(entries, dossiers, problems)
 
 
 def make_checkpoint(*, uow: UnitOfWork, env: Environment, actor: Actor) -> Checkpoint:

@@ -19,6 +19,8 @@ from workflow.auditing.query import EntryFilter
 from workflow.store.tables import audit_entries, dossiers, organizations
 
 BATCH = 2000
+# (k, n): the dossiers whose id is k modulo n, so that n processes can share a verification.
+Partition = tuple[int, int]
 _ENTRY_COLUMNS = [c for c in audit_entries.c]
 
 
@@ -92,7 +94,8 @@ class AuditLog:
             version = values.pop("dossier_version")
             yield _entry(values), version
 
-    def hashed_chains(self, scope: str) -> Iterator[tuple[list[Any], int, str, int]]:
+    def hashed_chains(self, scope: str, partition: Partition | None = None,
+                      ) -> Iterator[tuple[list[Any], int, str, int]]:
         """(hashed values in `HASHED` order, seq, stored hash, dossier version) of every entry
         in scope, by dossier and seq: verification's hot loop, so the values come from the
         driver as stored, skipping SQLAlchemy's result types, and are normalised here."""
@@ -103,6 +106,8 @@ class AuditLog:
             .join(dossiers, dossiers.c.id == c.dossier_id)
             .order_by(c.dossier_id, c.seq)
         )
+        if partition is not None:
+            query = query.where(c.dossier_id % partition[1] == partition[0])
         if scope != "/":
             query = (query.join(organizations, organizations.c.id == dossiers.c.branch_id)
                      .where(organizations.c.path.startswith(scope, autoescape=True)))
@@ -121,7 +126,8 @@ class AuditLog:
                           else utc_text(moment))
             yield values, row[14], row[15], row[16]
 
-    def dossiers_without_entries(self, scope: str) -> list[tuple[int, int]]:
+    def dossiers_without_entries(self, scope: str, partition: Partition | None = None,
+                                 ) -> list[tuple[int, int]]:
         """(id, version) of dossiers in scope that have no audit entry at all."""
         query = (
             select(dossiers.c.id, dossiers.c.version)
@@ -130,6 +136,8 @@ class AuditLog:
                    ~exists().where(audit_entries.c.dossier_id == dossiers.c.id))
             .order_by(dossiers.c.id)
         )
+        if partition is not None:
+            query = query.where(dossiers.c.id % partition[1] == partition[0])
         return [(r.id, r.version) for r in self.connection.execute(query)]
 
     def dossier_ids(self, scope: str) -> Iterator[int]:
