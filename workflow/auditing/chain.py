@@ -13,15 +13,14 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from workflow.audit import GENESIS
 
 CHECKPOINT_FORMAT = "recruitflow-audit-checkpoint/1"
 
 
-@dataclass(frozen=True)
-class Link:
+class Link(NamedTuple):
     """What verification needs of an entry: its place, its links, and its hash recomputed
     from the stored content (`computed`), to compare with the stored one (`hash`)."""
 
