@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import datetime
 
 from flask import Response
 from flask_smorest import Blueprint
@@ -60,10 +59,10 @@ def list_entries(query):
               description="CSV (UTF-8 with BOM), XLSX or JSON Lines, streamed.")
 def export(query):
     """The same query as a file, streamed in bounded memory."""
-    kind = query["format"]
-    entries = services.stream_entries(uow=runtime().uow, actor=current_actor(),
+    rt, kind = runtime(), query["format"]
+    entries = services.stream_entries(uow=rt.uow, actor=current_actor(),
                                       filters=_filters(query))
-    name = f"audit-{datetime.now():%Y%m%d-%H%M%S}.{kind}"
+    name = f"audit-{rt.env.now():%Y%m%d-%H%M%S}.{kind}"
     return Response(WRITERS[kind](entries), mimetype=MEDIA_TYPES[kind],
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
