@@ -196,3 +196,12 @@ def test_the_cli_exits_non_zero_naming_the_broken_entry(runner, rt, two_dossiers
     bad = tmp_path / "bad.json"
     bad.write_text("{}")
     assert runner.invoke(args=["audit", "verify", "--checkpoint", str(bad)]).exit_code == 2
+
+
+def test_compliance_reports_a_damaged_log_and_goes_on(rt, two_dossiers):
+    victim, bystander = two_dossiers
+    tamper(rt, delete(audit_entries).where((E.dossier_id == victim) & (E.seq == 1)))
+    findings = list(services.compliance(uow=rt.uow, env=rt.env, actor=services.COMMAND_LINE))
+    assert [(f.dossier_id, f.rule, f.status) for f in findings] == [
+        (victim, "audit_log", "failed")]
+    assert bystander not in {f.dossier_id for f in findings}  # replayed, and clean

@@ -47,6 +47,13 @@ class Finding:
     message_zh: str
 
 
+def unreplayable(dossier_id: int, error: Exception, today: date) -> Finding:
+    """The finding for a log that cannot be replayed at all (damaged: verify it)."""
+    return Finding(dossier_id, "audit_log", FAILED, None, today, None,
+                   f"The dossier's log cannot be replayed ({error}); verify the audit log.",
+                   "该档案的审计日志无法重演，请校验审计日志。")
+
+
 def _day(value: str | date) -> date:
     return value if isinstance(value, date) else date.fromisoformat(value)
 

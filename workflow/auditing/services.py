@@ -24,7 +24,7 @@ from workflow.auditing.chain import (
     against_checkpoint,
     check_chain,
 )
-from workflow.auditing.compliance import Finding, replay
+from workflow.auditing.compliance import Finding, replay, unreplayable
 from workflow.auditing.query import EntryFilter
 from workflow.environment import Environment
 from workflow.errors import Forbidden, Invalid
@@ -221,12 +221,16 @@ def compliance(*, uow: UnitOfWork, env: Environment, actor: Actor,
                              key=lambda pair: pair[0].dossier_id)
             for _, chain in chains:
                 entries = [entry for entry, _ in chain]
-                if entries[0].kind != "create":
-                    continue
-                named = [e.payload["member_id"] for e in entries
-                         if e.kind == "record" and "member_id" in e.payload]
-                yield from replay(entries, procedure=env.procedure, rulebooks=env.rulebooks,
-                                  calendar=env.calendar, today=today,
-                                  members=tx.repo.members(named))
+                # A damaged log must not stop the report on every other dossier.
+                try:
+                    if entries[0].kind != "create":
+                        raise ValueError("it does not start with the dossier's creation")
+                    named = [e.payload["member_id"] for e in entries
+                             if e.kind == "record" and "member_id" in e.payload]
+                    yield from replay(entries, procedure=env.procedure,
+                                      rulebooks=env.rulebooks, calendar=env.calendar,
+                                      today=today, members=tx.repo.members(named))
+                except (KeyError, ValueError, TypeError, StopIteration) as error:
+                    yield unreplayable(entries[0].dossier_id, error, today)
 
     return findings()
