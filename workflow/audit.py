@@ -50,8 +50,24 @@ GENESIS = "0" * 64
 HASHED = ("dossier_id", "kind", "action", "from_state", "to_state", "effective_date", "payload",
           "actor_id", "actor_name", "actor_role", "recorded_at", "request_id", "rulebook_id",
           "prev_hash")
-_encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"),
-                           allow_nan=False).encode
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+                            allow_nan=False)
+
+
+def _refuse(value: Any) -> Any:
+    raise TypeError(f"{type(value).__name__} has no canonical form")
+
+
+if json.encoder.c_make_encoder is not None:
+    # The same C encoder `_ENCODER.encode` builds afresh on every call, built once: it is a
+    # third of the cost of verifying an entry. A test holds the two to the same output.
+    _iterencode = json.encoder.c_make_encoder(
+        None, _refuse, json.encoder.encode_basestring, None, ":", ",", True, False, False)
+
+    def _encode(values: list[Any]) -> str:
+        return "".join(_iterencode(values, 0))
+else:  # pragma: no cover - CPython always has the C encoder
+    _encode = _ENCODER.encode
 
 
 def utc_text(moment: datetime) -> str:
@@ -68,6 +84,11 @@ def hashed_values(entry: AuditEntry, prev_hash: str) -> list[Any]:
         entry.actor_role, utc_text(entry.recorded_at), entry.request_id, entry.rulebook_id,
         prev_hash,
     ]
+
+
+def reference_canonical(values: list[Any]) -> bytes:
+    """`canonical` by the json module's public API: what the fast path must equal."""
+    return _ENCODER.encode(values).encode()
 
 
 def canonical(values: list[Any]) -> bytes:

@@ -35,8 +35,9 @@ def verify_command(checkpoint_file, jobs: int) -> None:
             checkpoint = Checkpoint.loads(checkpoint_file.read())
         except ValueError as error:
             raise click.BadParameter(str(error), param_hint="--checkpoint") from error
-    result = services.verify(uow=runtime().uow, actor=COMMAND_LINE, checkpoint=checkpoint,
-                             jobs=jobs)
+    with services.without_cycle_collection():
+        result = services.verify(uow=runtime().uow, actor=COMMAND_LINE, checkpoint=checkpoint,
+                                 jobs=jobs)
     for p in result.problems:
         where = f"dossier {p.dossier_id} entry {p.seq}" if p.dossier_id else "checkpoint"
         click.echo(f"{where}: {p.kind}: {p.message}")

@@ -9,7 +9,15 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import pytest
 
 from workflow.actors import Actor
-from workflow.audit import GENESIS, canonical, entry_for, entry_hash, hashed_values, sealed
+from workflow.audit import (
+    GENESIS,
+    canonical,
+    entry_for,
+    entry_hash,
+    hashed_values,
+    reference_canonical,
+    sealed,
+)
 from workflow.auditing.chain import Checkpoint, Link, check_chain, merkle_root
 from workflow.roles import Role
 
@@ -111,3 +119,15 @@ def test_a_checkpoint_round_trips_and_detects_its_own_alteration():
     for bad in ("[]", "{}", "not json", '{"format": "other"}'):
         with pytest.raises(ValueError):
             Checkpoint.loads(bad)
+
+
+@pytest.mark.parametrize("payload", [
+    {"by": "张三", "note": "引号\"、反斜杠\\、换行\n、制表\t", "z": None, "b": True},
+    {"nested": {"b": [1, 2, {"y": "é", "x": "\u2028"}], "a": -7}, "": ""},
+    {"big": 2**70, "emoji": "党🚩", "ctrl": "\x01\x7f"},
+])
+def test_the_fast_encoder_writes_exactly_what_the_json_module_does(payload):
+    values = hashed_values(entry(payload=payload), GENESIS)
+    assert canonical(values) == reference_canonical(values)
+    with pytest.raises(TypeError):
+        canonical([object()])

@@ -118,14 +118,18 @@ class AuditLog:
             params = tuple(params[name] for name in compiled.positiontup)
         result = (self.connection.execution_options(yield_per=BATCH)
                   .exec_driver_sql(str(compiled), params))
-        loads = json.loads
+        decode = json.JSONDecoder().raw_decode
         for row in result:
             values = list(row[:14])
             day, payload, moment = values[5], values[6], values[10]
             if not isinstance(day, str):
                 values[5] = day.isoformat()
             if isinstance(payload, str):
-                values[6] = loads(payload)
+                # raw_decode skips json.loads' whitespace scans; anything after the value
+                # is kept, so that the hash still covers it.
+                values[6], end = decode(payload)
+                if end != len(payload):
+                    values[6] = payload
             # SQLite keeps the UTC instant as "YYYY-MM-DD HH:MM:SS.ffffff" (SQLAlchemy's
             # storage format, always to the microsecond); PostgreSQL hands back a datetime.
             values[10] = (f"{moment[:10]}T{moment[11:]}+00:00" if isinstance(moment, str)
