@@ -4,7 +4,6 @@ command line, over the whole database."""
 from __future__ import annotations
 
 import json
-import os
 import sys
 from dataclasses import asdict
 
@@ -25,8 +24,9 @@ DAY = click.DateTime(formats=["%Y-%m-%d"])
 @audit.command("verify")
 @click.option("--checkpoint", "checkpoint_file", type=click.File("rb"),
               help="a checkpoint kept from `recruitflow audit checkpoint`")
-@click.option("--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1,
-              show_default="the number of CPUs", help="processes sharing the work")
+@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="processes sharing the work, by ranges of dossier ids (e.g. the number of "
+                   "CPUs, on a machine otherwise idle)")
 def verify_command(checkpoint_file, jobs: int) -> None:
     """Recompute every hash chain; exit 1 naming each damaged chain's first broken entry."""
     checkpoint = None

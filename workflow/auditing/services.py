@@ -139,12 +139,13 @@ def verify(*, uow: UnitOfWork, actor: Actor, checkpoint: Checkpoint | None = Non
             problems.append(damaged)
         else:
             kept = dict(checkpoint.heads)
-    if jobs <= 1:
+    ranges = _id_ranges(uow, kept, jobs) if jobs > 1 else []
+    if len(ranges) < 2:
         parts = [_verify_part(uow, scope, kept, None)]
     else:
         url = uow.engine.url.render_as_string(hide_password=False)
-        work = [(url, scope, {d: h for d, h in kept.items() if d % jobs == k}, (k, jobs))
-                for k in range(jobs)]
+        work = [(url, scope, {d: h for d, h in kept.items() if first <= d <= last},
+                 (first, last)) for first, last in ranges]
         # Spawned, not forked: a child must not share the parent's pooled connections.
         with ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) as pool:
             parts = list(pool.map(_verify_in_worker, work))
@@ -152,6 +153,21 @@ def verify(*, uow: UnitOfWork, actor: Actor, checkpoint: Checkpoint | None = Non
     problems.sort(key=lambda p: (p.dossier_id is not None, p.dossier_id or 0))
     return Verification(sum(p.entries for p in parts), sum(p.dossiers for p in parts),
                         problems, checkpoint)
+
+
+def _id_ranges(uow: UnitOfWork, kept: dict[int, tuple[int, str]],
+               jobs: int) -> list[Partition]:
+    """Dossier ids split into `jobs` contiguous ranges, covering those a checkpoint saw."""
+    with uow.transaction() as tx:
+        low, high = AuditLog(tx.repo.connection).dossier_id_range()
+    ids = [i for i in (low, high) if i is not None]
+    if kept:
+        ids += [min(kept), max(kept)]
+    if not ids:
+        return []
+    first, last = min(ids), max(ids)
+    step = (last - first) // jobs + 1
+    return [(start, min(last, start + step - 1)) for start in range(first, last + 1, step)]
 
 
 @contextmanager

@@ -19,7 +19,8 @@ from workflow.auditing.query import EntryFilter
 from workflow.store.tables import audit_entries, dossiers, organizations
 
 BATCH = 2000
-# (k, n): the dossiers whose id is k modulo n, so that n processes can share a verification.
+# (first, last): the dossiers with ids in this range, inclusive, so that processes can share a
+# verification, each reading only its part of the (dossier_id, seq) index.
 Partition = tuple[int, int]
 _ENTRY_COLUMNS = [c for c in audit_entries.c]
 
@@ -106,7 +107,7 @@ class AuditLog:
             .order_by(c.dossier_id, c.seq)
         )
         if partition is not None:
-            query = query.where(c.dossier_id % partition[1] == partition[0])
+            query = query.where(c.dossier_id.between(*partition))
         if scope != "/":
             query = (query.join(organizations, organizations.c.id == dossiers.c.branch_id)
                      .where(organizations.c.path.startswith(scope, autoescape=True)))
@@ -147,8 +148,13 @@ class AuditLog:
             .order_by(dossiers.c.id)
         )
         if partition is not None:
-            query = query.where(dossiers.c.id % partition[1] == partition[0])
+            query = query.where(dossiers.c.id.between(*partition))
         return [(r.id, r.version) for r in self.connection.execute(query)]
+
+    def dossier_id_range(self) -> tuple[int | None, int | None]:
+        row = self.connection.execute(select(func.min(dossiers.c.id),
+                                             func.max(dossiers.c.id))).one()
+        return row[0], row[1]
 
     def dossier_ids(self, scope: str) -> Iterator[int]:
         query = (
