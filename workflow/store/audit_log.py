@@ -156,15 +156,6 @@ class AuditLog:
                                              func.max(dossiers.c.id))).one()
         return row[0], row[1]
 
-    def dossier_ids(self, scope: str) -> Iterator[int]:
-        query = (
-            select(dossiers.c.id)
-            .join(organizations, organizations.c.id == dossiers.c.branch_id)
-            .where(organizations.c.path.startswith(scope, autoescape=True))
-            .order_by(dossiers.c.id)
-        )
-        yield from self.connection.execution_options(yield_per=BATCH).execute(query).scalars()
-
     def heads(self, scope: str) -> Iterator[tuple[int, int, str]]:
         """(dossier_id, seq, hash) of the last entry of each chain in scope."""
         last = (select(audit_entries.c.dossier_id, func.max(audit_entries.c.seq).label("seq"))
