@@ -141,6 +141,23 @@ def main() -> None:
                   f"{elapsed:.2f} s wall ({result.entries / elapsed:,.0f} entries/s)"
                   + (f", {cpu:.2f} s CPU ({result.entries / cpu:,.0f} entries/CPU-s)"
                      if jobs == 1 else ""))
+        # A page of 100 (the API's default), first and near the end, under some filters.
+        last_id = args.entries - 2 * PER_DOSSIER
+        for label, filters in [
+            ("no filter", EntryFilter()), ("organisation subtree", EntryFilter(scope="/1/2/")),
+            ("action", EntryFilter(action="create")),
+            ("dossier", EntryFilter(dossier_id=args.entries // PER_DOSSIER - 1)),
+            ("actor and effective dates",
+             EntryFilter(actor_id=1, effective_from=date(2024, 1, 5),
+                         effective_to=date(2024, 1, 10))),
+        ]:
+            timings = []
+            for after in (None, last_id):
+                started = time.perf_counter()
+                services.query_entries(uow=uow, actor=services.COMMAND_LINE, filters=filters,
+                                       after_id=after, limit=100)
+                timings.append(f"{(time.perf_counter() - started) * 1000:.1f} ms")
+            print(f"page of 100, {label}: first {timings[0]}, near the end {timings[1]}")
         for kind in ("jsonl", "csv", "xlsx")[: 0 if args.skip_export else 3]:
             small, t_small = peak_rss_mib(url, kind, max(1, args.entries // 10))
             full, t_full = peak_rss_mib(url, kind, None)
