@@ -223,6 +223,10 @@ def test_compliance_finds_each_seeded_violation_and_nothing_on_a_clean_dossier(
                              finished_by=today - timedelta(days=120))["id"]
     probation_over = dossier_in(client, rt, org, "probationary",
                                 finished_by=today - timedelta(days=400))["id"]
+    late_reason = dossier_in(client, rt, org, "approval",
+                             finished_by=today - timedelta(days=120))["id"]
+    assert record(client, org, late_reason, "extension_reason", today, "committee",
+                  reason="外调未完成").status_code == 201
     imported = create_applicant(client, org, applied_on=today - timedelta(days=20))["id"]
     _import_transition(rt, org, imported, "designate_activist", "activist",
                        today - timedelta(days=10))
@@ -233,10 +237,13 @@ def test_compliance_finds_each_seeded_violation_and_nothing_on_a_clean_dossier(
     assert found[no_evaluation] == {("evaluation_due", "missing")}
     assert found[no_approval] == {("approval_deadline", "missing")}
     assert found[probation_over] == {("probation_end", "missing")}
+    # The reason gives six months, but it came after the three had run out.
+    assert found[late_reason] == {("approval_deadline", "late")}
     assert found[imported] == {("talk_done", "failed"), ("recommended", "failed"),
                                ("contacts", "failed")}
     assert clean not in found
-    assert set(found) == {late_talk, no_evaluation, no_approval, probation_over, imported}
+    assert set(found) == {late_talk, no_evaluation, no_approval, probation_over, late_reason,
+                          imported}
 
 
 def test_compliance_details_language_scope_and_cli(client, rt, org, runner):
