@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping
 from datetime import UTC
 from typing import Any
 
-from sqlalchemy import Connection, Select, exists, func, select
+from sqlalchemy import Connection, Select, Text, cast, exists, func, select
 
 from workflow.audit import HASHED, AuditEntry, utc_text
 from workflow.auditing.query import EntryFilter
@@ -102,7 +102,9 @@ class AuditLog:
         driver as stored and are normalised here."""
         c = audit_entries.c
         query = (
-            select(*(getattr(c, name) for name in HASHED), c.seq, c.hash, dossiers.c.version)
+            # The payload as its stored text on both databases; parsed below.
+            select(*(cast(c.payload, Text) if name == "payload" else getattr(c, name)
+                     for name in HASHED), c.seq, c.hash, dossiers.c.version)
             .join(dossiers, dossiers.c.id == c.dossier_id)
             .order_by(c.dossier_id, c.seq)
         )
@@ -125,12 +127,14 @@ class AuditLog:
             day, payload, moment = values[5], values[6], values[10]
             if not isinstance(day, str):
                 values[5] = day.isoformat()
-            if isinstance(payload, str):
-                # raw_decode skips json.loads' whitespace scans; anything after the value
-                # is kept, so that the hash still covers it.
+            # raw_decode skips json.loads' whitespace scans. Text that is not exactly one
+            # JSON value stays text: its hash cannot match, and verification says so.
+            try:
                 values[6], end = decode(payload)
                 if end != len(payload):
                     values[6] = payload
+            except ValueError:
+                values[6] = payload
             # SQLite keeps the UTC instant as "YYYY-MM-DD HH:MM:SS.ffffff" (SQLAlchemy's
             # storage format, always to the microsecond); PostgreSQL hands back a datetime.
             values[10] = (f"{moment[:10]}T{moment[11:]}+00:00" if isinstance(moment, str)
