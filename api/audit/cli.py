@@ -65,6 +65,7 @@ def checkpoint_command() -> None:
 @click.option("--dossier", "dossier_id", type=int)
 @click.option("--actor", "actor_id", type=int)
 @click.option("--action", help="a trigger or record type")
+@click.option("--kind", type=click.Choice(("create", "transition", "record")))
 def export_command(kind: str, since, until, effective_from, effective_to, **filters) -> None:
     """Write the matching entries to standard output, streamed."""
     rt = runtime()

@@ -162,7 +162,7 @@ def test_jsonl_export_and_an_empty_one(client, org, logged):
 
 
 def test_cli_export_streams_to_stdout(runner, logged):
-    result = runner.invoke(args=["audit", "export", "--format", "csv", "--action", "create"])
+    result = runner.invoke(args=["audit", "export", "--format", "csv", "--kind", "create"])
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.stdout_bytes.decode("utf-8-sig"))))
     assert {json.loads(r["payload"])["name"] for r in rows} == {"张三丰", "李四", "王五"}
