@@ -56,7 +56,8 @@ def checkpoint_command() -> None:
 
 
 @audit.command("export")
-@click.option("--format", "kind", type=click.Choice(FORMATS), default="csv", show_default=True)
+@click.option("--format", "file_format", type=click.Choice(FORMATS), default="csv",
+              show_default=True)
 @click.option("--since", type=DAY, help="recorded on or after this day (service timezone)")
 @click.option("--until", type=DAY, help="recorded on or before this day")
 @click.option("--effective-from", type=DAY)
@@ -66,7 +67,8 @@ def checkpoint_command() -> None:
 @click.option("--actor", "actor_id", type=int)
 @click.option("--action", help="a trigger or record type")
 @click.option("--kind", type=click.Choice(("create", "transition", "record")))
-def export_command(kind: str, since, until, effective_from, effective_to, **filters) -> None:
+def export_command(file_format: str, since, until, effective_from, effective_to,
+                   **filters) -> None:
     """Write the matching entries to standard output, streamed."""
     rt = runtime()
     try:
@@ -79,7 +81,7 @@ def export_command(kind: str, since, until, effective_from, effective_to, **filt
     except Invalid as error:
         raise click.UsageError(error.message) from error
     out = sys.stdout.buffer
-    for chunk in WRITERS[kind](services.stream_entries(uow=rt.uow, actor=COMMAND_LINE,
+    for chunk in WRITERS[file_format](services.stream_entries(uow=rt.uow, actor=COMMAND_LINE,
                                                        filters=query)):
         out.write(chunk)
     out.flush()
