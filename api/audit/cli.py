@@ -81,8 +81,8 @@ def export_command(file_format: str, since, until, effective_from, effective_to,
     except Invalid as error:
         raise click.UsageError(error.message) from error
     out = sys.stdout.buffer
-    for chunk in WRITERS[file_format](services.stream_entries(uow=rt.uow, actor=COMMAND_LINE,
-                                                       filters=query)):
+    entries = services.stream_entries(uow=rt.uow, actor=COMMAND_LINE, filters=query)
+    for chunk in WRITERS[file_format](entries):
         out.write(chunk)
     out.flush()
 
