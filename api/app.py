@@ -49,6 +49,7 @@ def create_app(test_config: dict[str, Any] | None = None, *,
     from api.admin.views import blp as admin
     from api.agenda.views import blp as agenda
     from api.applicants.views import blp as applicants
+    from api.audit.views import blp as audit
     from api.feeds.views import blp as calendar_feed
     from api.feeds.views import public as calendar
     from api.machine.views import blp as machine
@@ -58,7 +59,7 @@ def create_app(test_config: dict[str, Any] | None = None, *,
     from api.stats.views import blp as stats
 
     for blueprint in (applicants, admin, publicity, machine, agenda, calendar_feed, calendar,
-                      organizations, stats):
+                      organizations, stats, audit):
         api.register_blueprint(blueprint)
     # HTML for the public: not part of the API's OpenAPI document.
     app.register_blueprint(pages)

@@ -70,8 +70,10 @@ def rules_command() -> None:
 
 
 def init_app(app: Flask) -> None:
+    from api.audit.cli import audit
+
     for command in (init_command, create_admin_command, serve_command, demo_command,
-                    rules_command):
+                    rules_command, audit):
         app.cli.add_command(command)
 
 

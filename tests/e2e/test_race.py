@@ -102,3 +102,6 @@ def test_concurrent_records_all_land_in_order(client, org, live_server):
     assert sorted(code for code, _ in results) == [201] * THREADS, results
     log = client.get(f"/api/v1/applicants/{did}/log", headers=org.headers("auditor")).json
     assert [e["seq"] for e in log["entries"]] == list(range(1, THREADS + 2))
+    # Concurrent writers to one dossier still leave one unbroken hash chain.
+    verified = client.get("/api/v1/audit/verify", headers=org.headers("auditor")).json
+    assert verified["ok"] is True and verified["entries"] == THREADS + 1, verified

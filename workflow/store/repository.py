@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, func, insert, select, update
 
 from workflow.actors import Actor
-from workflow.audit import AuditEntry
+from workflow.audit import GENESIS, AuditEntry, sealed
 from workflow.dossier import Dossier, Member, Record
 from workflow.roles import Role
 from workflow.store.tables import (
@@ -250,10 +250,18 @@ class Repository:
     # The audit log
 
     def append(self, entry: AuditEntry) -> int:
+        """Store the entry linked to the dossier's previous one (its writers are serialised)."""
+        prev_hash = GENESIS
+        if entry.seq > 1:
+            prev_hash = self.connection.execute(
+                select(audit_entries.c.hash).where(audit_entries.c.dossier_id == entry.dossier_id,
+                                                   audit_entries.c.seq == entry.seq - 1)
+            ).scalar_one()
+        entry = sealed(entry, prev_hash)
         values = {k: getattr(entry, k) for k in (
             "dossier_id", "seq", "kind", "action", "from_state", "to_state", "effective_date",
             "payload", "actor_id", "actor_name", "actor_role", "recorded_at", "request_id",
-            "rulebook_id")}
+            "rulebook_id", "prev_hash", "hash")}
         return self.connection.execute(
             insert(audit_entries).values(**values).returning(audit_entries.c.id)
         ).scalar_one()

@@ -134,10 +134,17 @@ audit_entries = Table(
     Column("recorded_at", DateTime(timezone=True), nullable=False),
     Column("request_id", String(64)),
     Column("rulebook_id", String(40), nullable=False),
+    # The hash chain (workflow.audit); the database refuses UPDATE and DELETE on this table
+    # (triggers installed by migration 0002, see workflow.store.append_only).
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
     UniqueConstraint("dossier_id", "seq", name="uq_audit_entries_dossier_seq"),
     CheckConstraint("kind IN ('create', 'transition', 'record')", name="kind"),
     Index("ix_audit_entries_recorded_at", "recorded_at"),
-    Index("ix_audit_entries_actor", "actor_id"),
+    # Auditors' filters, each ending in the id so that keyset pages read the index in order.
+    Index("ix_audit_entries_actor_id", "actor_id", "id"),
+    Index("ix_audit_entries_action_id", "action", "id"),
+    Index("ix_audit_entries_effective_date", "effective_date"),
 )
 
 idempotency_keys = Table(

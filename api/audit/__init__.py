@@ -1,0 +1,1 @@
+"""`/api/v1/audit`: the audit log for auditors and administrators."""

@@ -1,0 +1,192 @@
+"""Verification of the hash chains, and checkpoints an auditor keeps outside the database.
+
+`check_chain` walks one dossier's entries in `seq` order and names the first broken one and
+what is wrong with it. A checkpoint holds every chain head (dossier, seq, hash), their count
+and a Merkle root over them: verifying against it also catches what leaves no trace inside
+the database, such as a whole dossier's chain or a chain's tail deleted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, NamedTuple
+
+from workflow.audit import GENESIS
+
+CHECKPOINT_FORMAT = "recruitflow-audit-checkpoint/1"
+
+
+class Link(NamedTuple):
+    """What verification needs of an entry: its place, its links, and its hash recomputed
+    from the stored content (`computed`), to compare with the stored one (`hash`)."""
+
+    seq: int
+    prev_hash: str
+    hash: str
+    computed: str
+
+
+@dataclass(frozen=True)
+class Problem:
+    """The first broken entry of a damaged chain (`seq`), or a damaged checkpoint."""
+
+    dossier_id: int | None
+    seq: int | None
+    kind: str
+    message: str
+
+
+# The kinds of damage, as reported.
+ALTERED = "payload_altered"
+MISSING = "entry_missing"
+ORDER = "order_changed"
+FORGED = "forged_entry"
+TRUNCATED = "tail_truncated"
+CHAIN_DELETED = "chain_deleted"
+REWRITTEN = "chain_rewritten"
+BAD_CHECKPOINT = "checkpoint_invalid"
+
+
+def check_chain(dossier_id: int, links: Sequence[Link], version: int | None) -> Problem | None:
+    """The first problem of one dossier's chain, `links` in stored `seq` order; `version` is
+    the dossier's own count of its entries (None when the dossier row is gone)."""
+
+    def problem(seq: int | None, kind: str, message: str) -> Problem:
+        return Problem(dossier_id, seq, kind, message)
+
+    position = {link.hash: i for i, link in enumerate(links)}
+    expected_prev = GENESIS
+    for i, link in enumerate(links):
+        following = links[i + 1] if i + 1 < len(links) else None
+        # The next entry links past this one: this one was slipped in between.
+        bypassed = following is not None and following.prev_hash == link.prev_hash
+        if link.computed != link.hash:
+            if bypassed:
+                return problem(link.seq, FORGED, "an entry that is not part of the chain "
+                               "(its successor links to its predecessor)")
+            return problem(link.seq, ALTERED, "the entry's content does not match its hash")
+        if link.prev_hash != expected_prev:
+            if i and link.prev_hash == links[i - 1].prev_hash:
+                return problem(links[i - 1].seq, FORGED, "an entry that is not part of the "
+                               "chain (its successor links to its predecessor)")
+            elsewhere = position.get(link.prev_hash)
+            if elsewhere is not None or link.prev_hash == GENESIS:
+                return problem(link.seq, ORDER, "the entry links to another place in the "
+                               "chain: entries were reordered")
+            return problem(link.seq, MISSING, "the entry it links to is not in the chain: an "
+                           "entry before it was removed")
+        if link.seq != i + 1:
+            return problem(link.seq, ORDER, f"numbered {link.seq} where {i + 1} was expected")
+        expected_prev = link.hash
+    count = len(links)
+    if version is not None and count < version:
+        if not count:
+            return problem(1, CHAIN_DELETED, f"the dossier is at version {version} but has "
+                           "no audit entries")
+        return problem(count + 1, TRUNCATED, f"the dossier is at version {version} but its "
+                       f"chain ends at entry {count}")
+    if version is not None and count > version:
+        return problem(version + 1, FORGED, f"the dossier is at version {version}: entries "
+                       "after it are not its own")
+    return None
+
+
+def _leaf(dossier_id: int, seq: int, head: str) -> bytes:
+    return hashlib.sha256(b"\x00" + f"{dossier_id}:{seq}:{head}".encode()).digest()
+
+
+def merkle_root(heads: Iterable[tuple[int, int, str]]) -> str:
+    """Root over (dossier_id, seq, hash) chain heads in dossier order; leaves and inner nodes
+    are hashed with distinct prefixes (as in RFC 6962) so that neither passes for the other."""
+    level = [_leaf(*head) for head in sorted(heads)]
+    if not level:
+        return hashlib.sha256(b"").hexdigest()
+    while len(level) > 1:
+        paired = [hashlib.sha256(b"\x01" + level[i] + level[i + 1]).digest()
+                  for i in range(0, len(level) - 1, 2)]
+        if len(level) % 2:
+            paired.append(level[-1])
+        level = paired
+    return level[0].hex()
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    created_at: datetime
+    scope: str
+    entries: int
+    root: str
+    # dossier_id -> (seq, hash) of the chain's last entry.
+    heads: Mapping[int, tuple[int, str]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, *, created_at: datetime, scope: str,
+           heads: Iterable[tuple[int, int, str]]) -> Checkpoint:
+        by_dossier = {d: (s, h) for d, s, h in heads}
+        return cls(created_at, scope, sum(s for s, _ in by_dossier.values()),
+                   merkle_root((d, s, h) for d, (s, h) in by_dossier.items()), by_dossier)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": CHECKPOINT_FORMAT,
+            "created_at": self.created_at.isoformat(),
+            "scope": self.scope,
+            "entries": self.entries,
+            "dossiers": len(self.heads),
+            "root": self.root,
+            "heads": [[d, s, h] for d, (s, h) in sorted(self.heads.items())],
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> Checkpoint:
+        """Read a kept checkpoint; ValueError when it is not one."""
+        try:
+            if data["format"] != CHECKPOINT_FORMAT:
+                raise ValueError(f"not a {CHECKPOINT_FORMAT} file")
+            heads = {}
+            for dossier_id, seq, head in data["heads"]:
+                if not (isinstance(dossier_id, int) and isinstance(seq, int)
+                        and isinstance(head, str)):
+                    raise ValueError("heads are [dossier_id, seq, hash] triples")
+                heads[dossier_id] = (seq, head)
+            return cls(datetime.fromisoformat(data["created_at"]), str(data["scope"]),
+                       int(data["entries"]), str(data["root"]), heads)
+        except (KeyError, TypeError) as error:
+            raise ValueError(f"not a checkpoint: {error}") from error
+
+    @classmethod
+    def loads(cls, text: str | bytes) -> Checkpoint:
+        try:
+            return cls.from_json(json.loads(text))
+        except json.JSONDecodeError as error:
+            raise ValueError(f"not a checkpoint: {error}") from error
+
+    def integrity_problem(self) -> Problem | None:
+        """Whether the file itself is intact: its heads give its root and its count."""
+        heads = [(d, s, h) for d, (s, h) in self.heads.items()]
+        if merkle_root(heads) != self.root or sum(s for _, s, _ in heads) != self.entries:
+            return Problem(None, None, BAD_CHECKPOINT,
+                           "the checkpoint's heads do not give its root and count: the file "
+                           "was altered")
+        return None
+
+
+def against_checkpoint(dossier_id: int, kept: tuple[int, str], count: int,
+                       hash_at_kept_seq: str | None) -> Problem | None:
+    """Whether an intact chain of `count` entries still holds what the checkpoint saw."""
+    seq, head = kept
+    if count == 0:
+        return Problem(dossier_id, 1, CHAIN_DELETED,
+                       f"the checkpoint saw {seq} entries; none are left")
+    if count < seq:
+        return Problem(dossier_id, count + 1, TRUNCATED,
+                       f"the checkpoint saw {seq} entries; the chain ends at {count}")
+    if hash_at_kept_seq != head:
+        return Problem(dossier_id, seq, REWRITTEN,
+                       f"entry {seq} is not the one the checkpoint saw: the chain was "
+                       "rewritten up to it")
+    return None

@@ -1,0 +1,165 @@
+"""The compliance report: a dossier's audit log replayed against the rulebook.
+
+Nothing here states a rule. The replay rebuilds the dossier entry by entry, as it stood when
+each act was recorded, and asks the procedure's own rules:
+
+- every rule with a `deadline` (the application talk, half-yearly evaluations, approval,
+  the end of probation…), before each act and today: is the obligation past due and its
+  `check` failing? Such a finding is *late* when a later act discharged it, *missing* when
+  nothing did (by today, or before the dossier closed);
+- every transition (and the creation) is judged again by its guards on the facts as recorded,
+  under the rulebook version its entry names: *failed* where one would not pass (imported or
+  corrected data, or a rule tightened by a later version).
+
+Known limit: registry members (contacts, sponsors) are judged by their status today, which the
+registry does not version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from workflow.audit import AuditEntry
+from workflow.calendar import WorkingDayCalendar
+from workflow.dossier import Dossier, Member, Record
+from workflow.machine import engine_for
+from workflow.procedure import Procedure
+from workflow.rulebook import Rulebook, RulebookSet
+from workflow.rules import Facts, Failure, Rule
+
+LATE = "late"
+MISSING = "missing"
+FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Finding:
+    dossier_id: int
+    rule: str
+    status: str  # LATE, MISSING or FAILED
+    # The act concerned (the late one, or the one whose guard fails); None when missing.
+    seq: int | None
+    on: date  # the act's effective date, or the day the report was made (missing)
+    due: date | None
+    message_en: str
+    message_zh: str
+
+
+def unreplayable(dossier_id: int, error: Exception, today: date) -> Finding:
+    """The finding for a log that cannot be replayed at all (damaged: verify it)."""
+    return Finding(dossier_id, "audit_log", FAILED, None, today, None,
+                   f"The dossier's log cannot be replayed ({error}); verify the audit log.",
+                   "该档案的审计日志无法重演，请校验审计日志。")
+
+
+def _day(value: str | date) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def _rulebook(rulebooks: RulebookSet, entry: AuditEntry) -> Rulebook:
+    try:
+        return rulebooks.by_id(entry.rulebook_id)
+    except KeyError:
+        # A version no longer configured: judge by the one in force on the act's date.
+        return rulebooks.in_force_on(entry.effective_date)
+
+
+def replay(entries: Sequence[AuditEntry], *, procedure: Procedure, rulebooks: RulebookSet,
+           calendar: WorkingDayCalendar, today: date,
+           members: Mapping[int, Member]) -> list[Finding]:
+    """Findings for one dossier, from its entries in `seq` order (a create entry first)."""
+    first = entries[0]
+    dossier_id = first.dossier_id
+    profile = first.payload
+    dossier = Dossier(
+        id=dossier_id, branch_id=profile["branch_id"], state=first.to_state, version=first.seq,
+        birth_date=_day(profile["birth_date"]), applied_on=_day(profile["applied_on"]),
+        last_effective_on=first.effective_date, members=members,
+    )
+    rules = procedure.rules()
+    with_deadline = [rule for rule in rules.values() if rule.deadline is not None]
+    findings: list[Finding] = []
+    failed: list[Finding] = []
+
+    def finding(failure: Failure, status: str, seq: int | None, on: date,
+                due: date | None = None) -> Finding:
+        return Finding(dossier_id, failure.rule, status, seq, on, due, failure.message_en,
+                       failure.message_zh)
+
+    creation = Facts(dossier, first.effective_date, _rulebook(rulebooks, first), calendar)
+    for rule in procedure.creation_rules:
+        if (failure := rule.evaluate(creation)) is not None:
+            failed.append(finding(failure, FAILED, first.seq, first.effective_date))
+
+    # (rule id, due date) -> the failure when first seen overdue
+    overdue: dict[tuple[str, date], Failure] = {}
+
+    def past_due(on: date) -> list[tuple[Rule, date, Failure]]:
+        rulebook = rulebooks.in_force_on(on)
+        facts = Facts(dossier, on, rulebook, calendar)
+        found = []
+        for rule in with_deadline:
+            deadline = rule.deadline(dossier, rulebook, calendar)
+            if deadline is None or on <= deadline.due:
+                continue
+            if (failure := rule.evaluate(facts)) is not None:
+                found.append((rule, deadline.due, failure))
+        return found
+
+    discharged: set[tuple[str, int]] = set()
+    for entry in entries[1:]:
+        on = entry.effective_date
+        for rule, due, failure in past_due(on):
+            overdue.setdefault((rule.id, due), failure)
+        if entry.kind == "record":
+            dossier.records.append(Record(entry.id or 0, entry.action, on, entry.payload))
+        else:
+            failed.extend(_apply_transition(dossier, entry, procedure, rulebooks, calendar))
+        dossier.version = entry.seq
+        rulebook = rulebooks.in_force_on(on)
+        closed = procedure.state(dossier.state).final
+        for (rule_id, due), failure in list(overdue.items()):
+            deadline = rules[rule_id].deadline(dossier, rulebook, calendar)
+            if deadline is not None and deadline.due == due:
+                continue
+            # The obligation is gone: discharged late by this act, or never by a closing one.
+            after = rules[rule_id].evaluate(Facts(dossier, on, rulebook, calendar)) or failure
+            findings.append(finding(after, MISSING if closed else LATE,
+                                    None if closed else entry.seq, on, due))
+            discharged.add((rule_id, entry.seq))
+            del overdue[(rule_id, due)]
+    for rule, due, failure in past_due(today):
+        overdue.setdefault((rule.id, due), failure)
+    for (_, due), failure in overdue.items():
+        findings.append(finding(failure, MISSING, None, today, due))
+    # A late act is reported once, as late, not again as the guard it failed.
+    findings.extend(f for f in failed if (f.rule, f.seq) not in discharged)
+    return sorted(findings, key=lambda f: (f.on, f.seq or 0, f.rule))
+
+
+def _apply_transition(dossier: Dossier, entry: AuditEntry, procedure: Procedure,
+                      rulebooks: RulebookSet, calendar: WorkingDayCalendar) -> list[Finding]:
+    """Judge a recorded transition by its guards, then apply it as recorded (whatever the
+    verdict: the log says it happened)."""
+    on = entry.effective_date
+    transition = procedure.transition(entry.action, dossier.state)
+    if transition is None:
+        dossier.state = entry.to_state
+        dossier.last_effective_on = on
+        return [Finding(dossier.id, "transition", FAILED, entry.seq, on, None,
+                        f"{entry.action!r} cannot be fired from {entry.from_state!r}.",
+                        f"状态{entry.from_state}下不能执行{entry.action}。")]
+    engine = engine_for(procedure, _rulebook(rulebooks, entry))
+    facts = engine.facts(dossier, on, calendar, entry.payload)
+    findings = [
+        Finding(dossier.id, f.rule, FAILED, entry.seq, on, None, f.message_en, f.message_zh)
+        for f in engine.explain(transition, facts)
+    ]
+    # What the machine does on a passing trigger: the new state, then the transition's effect.
+    dossier.state = transition.dest
+    if transition.effect is not None:
+        transition.effect(dossier, facts)
+    dossier.last_effective_on = on
+    return findings
