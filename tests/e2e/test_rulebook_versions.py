@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from tests.helpers import fire
 from tests.e2e.test_rule_boundaries import _walk
+from tests.helpers import fire
 
 
 @pytest.fixture
