@@ -67,6 +67,8 @@ AUDIT_COLUMNS = ("dossier_id", "seq", "kind", "action", "from_state", "to_state"
 DOSSIER_COLUMNS = ("id", "branch_id", "name", "gender", "birth_date", "applied_on",
                    "ethnicity", "education", "occupation", "frontline", "id_number", "phone",
                    *FACT_FIELDS, "created_at", "updated_at")
+PROFILE_KEYS = ("branch_id", "name", "gender", "birth_date", "applied_on", "ethnicity",
+                "education", "occupation", "frontline", "id_number", "phone")
 MEMBER_COLUMNS = ("id", "name", "branch_id", "status", "joined_on", "full_on", "dossier_id",
                   "created_at")
 
@@ -323,7 +325,12 @@ def rows(setup: Setup, kinds: list[Template], weights: list[float], *, count: in
                              *person[3:], *template.facts.values(),
                              _at(template.applied_on), last.recorded_at))
         for e in template.entries:
-            if e.slot is not None:
+            if e.kind == "create":
+                # As the service records a creation: the profile that was posted.
+                payload = json.dumps(dict(zip(PROFILE_KEYS, (
+                    branch, person[0], person[1], person[2].isoformat(),
+                    template.applied_on.isoformat(), *person[3:]), strict=True)))
+            elif e.slot is not None:
                 payload = json.dumps({**e.payload, "member_id": chosen[e.slot]})
             else:
                 payload = payloads.get(id(e))
