@@ -3,9 +3,9 @@
 For one database it: creates a fresh database, fills it with the bulk generator, starts the
 service exactly as the README does (`recruitflow serve --workers N` with
 RECRUITFLOW_DATABASE_URL and RECRUITFLOW_INSTANCE_PATH), times the reads of one committee
-one request at a time, runs the transition load from a separate process (wrk where
-installed, else `bench.client`), stops it, then serves the floor (`bench.floor`) with the same
-gunicorn settings and runs the same load against it.
+one request at a time, then serves the floor (`bench.floor`) with the same gunicorn settings
+beside it and runs the same transition load from a separate process (wrk where installed,
+else `bench.client`) against each in turn, a few rounds.
 """
 
 from __future__ import annotations
@@ -47,7 +47,10 @@ DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 class Settings:
     dossiers: int = 100_000
     pool: int = 2_000
-    duration: float = 20.0
+    # The service and the floor are loaded alternately, `rounds` times each, so that a
+    # neighbour's load on a shared machine weighs on both sides alike.
+    duration: float = 10.0
+    rounds: int = 3
     warmup: float = 3.0
     connections: int = 16
     workers: int = 2
@@ -59,8 +62,8 @@ class Settings:
     seed: int = 2026
 
 
-SMOKE = Settings(dossiers=300, pool=60, duration=1.5, warmup=0.3, connections=4, workers=1,
-                 threads=2, samples=3)
+SMOKE = Settings(dossiers=300, pool=60, duration=1.0, rounds=1, warmup=0.3, connections=4,
+                 workers=1, threads=2, samples=3)
 
 
 # One committee's reads, one request at a time. A read is (name, who, path of the i-th
@@ -322,6 +325,16 @@ def run_load(server: Server, manifest: Manifest, settings: Settings, duration: f
             "p50_ms": round(raw["p50_us"] / 1000, 2), "p99_ms": round(raw["p99_us"] / 1000, 2)}
 
 
+def combine(rounds: list[dict[str, Any]]) -> dict[str, Any]:
+    """Rounds of one side: throughput over all of them, the median p50, the worst p99."""
+    requests = sum(r["requests"] for r in rounds)
+    seconds = sum(r["seconds"] for r in rounds)
+    return {"client": rounds[0]["client"], "requests": requests, "seconds": round(seconds, 2),
+            "rps": round(requests / seconds, 1), "errors": sum(r["errors"] for r in rounds),
+            "p50_ms": sorted(r["p50_ms"] for r in rounds)[len(rounds) // 2],
+            "p99_ms": max(r["p99_ms"] for r in rounds)}
+
+
 def profile(server: Server, seconds: float, out: Path) -> subprocess.Popen | None:
     """py-spy on every worker while the load runs (the `bench` extra), or None without it."""
     spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
@@ -373,36 +386,40 @@ def run(kind: str, settings: Settings, workdir: Path, *, log=print,
 
         serve = [*recruitflow_command(), "serve", "--workers", str(settings.workers),
                  "--threads", str(settings.threads)]
-        server = start(serve, url=url, workdir=workdir, name=f"service-{kind}")
+        floor_command = [sys.executable, "-m", "bench.floor", "--workers",
+                         str(settings.workers), "--threads", str(settings.threads)]
+        service = start(serve, url=url, workdir=workdir, name=f"service-{kind}")
+        floor = None
         try:
-            result["memory_before"] = server.memory()
+            result["memory_before"] = service.memory()
             log(f"[{kind}] reads of one committee ({settings.samples} samples each)")
-            result["reads"] = time_reads(server, context, manifest.tokens, settings.samples)
-            log(f"[{kind}] service: transition load with {client}, "
-                f"{settings.connections} connections, {settings.duration} s")
-            run_load(server, manifest, settings, settings.warmup, client, url, workdir)
-            spy = None
-            if settings.profile:
-                spy = profile(server, settings.duration, workdir / f"profile-{kind}.txt")
-            result["service"] = run_load(server, manifest, settings, settings.duration, client, url,
-                                         workdir)
-            if spy is not None:
-                spy.wait()
-                result["profile"] = summarize_profile(workdir / f"profile-{kind}.txt")
-            result["memory_after"] = server.memory()
+            result["reads"] = time_reads(service, context, manifest.tokens, settings.samples)
+            floor = start(floor_command, url=url, workdir=workdir, name=f"floor-{kind}")
+            log(f"[{kind}] transition load with {client}, {settings.connections} connections, "
+                f"{settings.rounds} x {settings.duration} s on the service and on the floor, "
+                f"alternately")
+            for server in (service, floor):
+                run_load(server, manifest, settings, settings.warmup, client, url, workdir)
+            rounds: dict[str, list[dict[str, Any]]] = {"service": [], "floor": []}
+            for n in range(settings.rounds):
+                spy = None
+                if settings.profile and n == 0:
+                    spy = profile(service, settings.duration, workdir / f"profile-{kind}.txt")
+                rounds["service"].append(run_load(service, manifest, settings,
+                                                  settings.duration, client, url, workdir))
+                if spy is not None:
+                    spy.wait()
+                    result["profile"] = summarize_profile(workdir / f"profile-{kind}.txt")
+                rounds["floor"].append(run_load(floor, manifest, settings, settings.duration,
+                                                client, url, workdir))
+            result["service"], result["floor"] = (combine(rounds[side])
+                                                  for side in ("service", "floor"))
+            result["rounds"] = rounds
+            result["memory_after"] = service.memory()
         finally:
-            server.stop()
-
-        floor = [sys.executable, "-m", "bench.floor", "--workers", str(settings.workers),
-                 "--threads", str(settings.threads)]
-        server = start(floor, url=url, workdir=workdir, name=f"floor-{kind}")
-        try:
-            log(f"[{kind}] floor: the same load")
-            run_load(server, manifest, settings, settings.warmup, client, url, workdir)
-            result["floor"] = run_load(server, manifest, settings, settings.duration, client, url,
-                                         workdir)
-        finally:
-            server.stop()
+            service.stop()
+            if floor is not None:
+                floor.stop()
         result["ratio"] = round(result["service"]["rps"] / result["floor"]["rps"], 3)
         result["inconsistent_dossiers"] = consistency(url, *manifest.pool)
     (workdir / f"results-{kind}.json").write_text(json.dumps(result, indent=1))
