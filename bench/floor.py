@@ -13,6 +13,7 @@ this is the price of its layers.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sqlite3
@@ -45,6 +46,8 @@ class Database:
         self.target = parsed.database if self.sqlite else \
             parsed.set(drivername="postgresql").render_as_string(hide_password=False)
         self.local = threading.local()
+        # As the service's unit of work does on SQLite: one writer thread at a time per process.
+        self.write_turn = threading.Lock() if self.sqlite else contextlib.nullcontext()
 
     def connection(self):
         connection = getattr(self.local, "connection", None)
@@ -86,6 +89,10 @@ def create_app(url: str) -> Flask:
     db = Database(url)
 
     def act(dossier_id: int, trigger: str | None, record: str | None):
+        with db.write_turn:
+            return write(dossier_id, trigger, record)
+
+    def write(dossier_id: int, trigger: str | None, record: str | None):
         body = request.get_json()
         on = date.fromisoformat(body.pop("effective_date", None) or body.pop("date"))
         body.pop("trigger", None)
