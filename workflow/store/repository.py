@@ -243,14 +243,18 @@ class Repository:
         ).all()
         return rows, total
 
-    def dossiers_in_states(self, states: Iterable[str]) -> list[Any]:
-        return self.connection.execute(
+    def dossiers_in_states(self, states: Iterable[str], *,
+                           committee_id: int | None = None) -> list[Any]:
+        query = (
             select(dossiers, organizations.c.name.label("branch_name"),
                    organizations.c.parent_id.label("committee_id"))
             .join(organizations, organizations.c.id == dossiers.c.branch_id)
             .where(dossiers.c.state.in_(list(states)))
             .order_by(dossiers.c.publicity_started_on, dossiers.c.id)
-        ).all()
+        )
+        if committee_id is not None:
+            query = query.where(organizations.c.parent_id == committee_id)
+        return self.connection.execute(query).all()
 
     # The audit log
 
