@@ -56,6 +56,7 @@ _RECORDS = (
            audit_entries.c.kind == "record")
     .order_by(audit_entries.c.seq)
 )
+_APPEND = insert(audit_entries).returning(audit_entries.c.id)
 _MEMBERS = select(members).where(members.c.id.in_(bindparam("ids", expanding=True)))
 # The version condition is the optimistic lock: the update applies only to the version read.
 _SAVE = (
@@ -263,9 +264,7 @@ class Repository:
             "dossier_id", "seq", "kind", "action", "from_state", "to_state", "effective_date",
             "payload", "actor_id", "actor_name", "actor_role", "recorded_at", "request_id",
             "rulebook_id")}
-        return self.connection.execute(
-            insert(audit_entries).values(**values).returning(audit_entries.c.id)
-        ).scalar_one()
+        return self.connection.execute(_APPEND, values).scalar_one()
 
     def log(self, dossier_id: int) -> list[AuditEntry]:
         rows = self.connection.execute(
