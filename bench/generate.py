@@ -399,6 +399,7 @@ def _sqlite_value(value: Any) -> Any:
 def _write_sqlite(engine: Engine, chunks: Iterator[tuple[list, list, list]]) -> int:
     written = 0
     path = engine.url.database
+    engine.dispose()  # leaving WAL needs the only connection
     connection = sqlite3.connect(path, isolation_level=None)
     try:
         # One big transaction straight into the file: through the WAL it would be written

@@ -90,7 +90,9 @@ READS: list[Read] = [
      lambda c, i: f"/api/v1/applicants/{c.rng.choice(c.dossier_ids)}"),
     ("dossier log", "auditor",
      lambda c, i: f"/api/v1/applicants/{c.rng.choice(c.dossier_ids)}/log"),
-    ("publicity feed (public, all committees)", "",
+    ("publicity feed, one committee (public)", "",
+     lambda c, i: f"/api/v1/publicity?committee_id={c.manifest.committee_id}"),
+    ("publicity feed, all committees (public)", "",
      lambda c, i: "/api/v1/publicity"),
 ]
 
