@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from gunicorn.app.base import BaseApplication
 
 
-class _Server(BaseApplication):
-    def __init__(self, instance_path: str, options: dict) -> None:
-        self.instance_path = instance_path
+def _recruitflow(instance_path: str) -> Callable[[], Any]:
+    def load():
+        from api.app import create_app
+
+        return create_app(instance_path=instance_path)
+
+    return load
+
+
+class WsgiServer(BaseApplication):
+    """gunicorn serving the WSGI app that `load` builds in each worker."""
+
+    def __init__(self, load: Callable[[], Any], options: dict) -> None:
+        self._load = load
         self.options = options
         super().__init__()
 
@@ -16,13 +30,12 @@ class _Server(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
-        from api.app import create_app
-
-        return create_app(instance_path=self.instance_path)
+        return self._load()
 
 
-def serve(*, instance_path: str, host: str, port: int, workers: int, threads: int) -> None:
-    _Server(instance_path, {
+def options(*, host: str, port: int, workers: int, threads: int) -> dict[str, Any]:
+    """The gunicorn settings of `recruitflow serve` (the benchmark's floor uses the same)."""
+    return {
         "bind": f"{host}:{port}",
         "workers": workers,
         "threads": threads,
@@ -32,4 +45,9 @@ def serve(*, instance_path: str, host: str, port: int, workers: int, threads: in
         "accesslog": "-",
         "errorlog": "-",
         "timeout": 60,
-    }).run()
+    }
+
+
+def serve(*, instance_path: str, host: str, port: int, workers: int, threads: int) -> None:
+    WsgiServer(_recruitflow(instance_path),
+               options(host=host, port=port, workers=workers, threads=threads)).run()

@@ -382,11 +382,13 @@ def add_record(*, uow: UnitOfWork, env: Environment, actor: Actor, dossier_id: i
 # Publicity
 
 
-def publicity_notices(*, uow: UnitOfWork, env: Environment) -> list[Notice]:
+def publicity_notices(*, uow: UnitOfWork, env: Environment,
+                      committee_id: int | None = None) -> list[Notice]:
+    """Every publicity in progress, or those of the branches of one committee."""
     today = env.today()
     rulebook = env.rulebook_on(today)
     with uow.transaction() as tx:
-        rows = tx.repo.dossiers_in_states(PUBLICITY_STATES)
+        rows = tx.repo.dossiers_in_states(PUBLICITY_STATES, committee_id=committee_id)
     notices = []
     for row in rows:
         facts = Dossier(id=row.id, branch_id=row.branch_id, state=row.state,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 import states
-from api.base import Day, Flag, Id, Schema, Text, field_for
+from api.base import MAX_ID, Day, Flag, Id, Schema, Text, field_for
 
 _PROCEDURE = states.PROCEDURE
 STATES = [s.name for s in _PROCEDURE.states]
@@ -32,7 +32,8 @@ class ApplicantCreate(Schema):
 
 class ApplicantListQuery(Schema):
     state = fields.String(validate=validate.OneOf(STATES))
-    branch_id = Id()
+    # A query string carries text: "7" is the id 7 here, unlike in a JSON body.
+    branch_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
     q = Text(max_length=100)
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))

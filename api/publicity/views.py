@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from marshmallow import fields
+from marshmallow import fields, validate
 
-from api.base import Blueprint, Schema
+from api.base import MAX_ID, Blueprint, Schema
 from api.runtime import runtime
 from workflow import services
 
@@ -33,12 +33,21 @@ class NoticeList(Schema):
     total = fields.Integer()
 
 
+class NoticeQuery(Schema):
+    committee_id = fields.Integer(
+        validate=validate.Range(min=1, max=MAX_ID),
+        metadata={"description": "only the publicities of this committee's branches"},
+    )
+
+
 @blp.route("", methods=["GET"])
+@blp.arguments(NoticeQuery, location="query")
 @blp.response(200, NoticeList)
-def list_notices():
+def list_notices(query):
     """Every dossier now in `publicity` or `conversion_publicity`."""
     rt = runtime()
-    notices = services.publicity_notices(uow=rt.uow, env=rt.env)
+    notices = services.publicity_notices(uow=rt.uow, env=rt.env,
+                                         committee_id=query.get("committee_id"))
     items = [
         {
             "dossier_id": n.dossier_id, "name": n.name, "gender": n.gender,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, func, insert, select, update
 
 from workflow.actors import Actor
 from workflow.audit import GENESIS, AuditEntry, sealed
@@ -38,6 +38,33 @@ FACT_FIELDS = ("state", "version", "last_effective_on", "activist_on", "candidat
 def _aware(moment: datetime) -> datetime:
     # SQLite hands back naive datetimes; everything is stored in UTC.
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+# The statements of every transition and record, built once: building one costs more than
+# SQLAlchemy's cached compilation of it, or than running it.
+_DOSSIER = (
+    select(dossiers, organizations.c.path.label("branch_path"),
+           organizations.c.name.label("branch_name"))
+    .join(organizations, organizations.c.id == dossiers.c.branch_id)
+    .where(dossiers.c.id == bindparam("dossier_id"))
+)
+_DOSSIER_FOR_UPDATE = _DOSSIER.with_for_update(of=dossiers)
+_RECORDS = (
+    select(audit_entries.c.id, audit_entries.c.action, audit_entries.c.effective_date,
+           audit_entries.c.payload)
+    .where(audit_entries.c.dossier_id == bindparam("dossier_id"),
+           audit_entries.c.kind == "record")
+    .order_by(audit_entries.c.seq)
+)
+_APPEND = insert(audit_entries).returning(audit_entries.c.id)
+_MEMBERS = select(members).where(members.c.id.in_(bindparam("ids", expanding=True)))
+# The version condition is the optimistic lock: the update applies only to the version read.
+_SAVE = (
+    update(dossiers)
+    .where(dossiers.c.id == bindparam("dossier_id"),
+           dossiers.c.version == bindparam("expected_version"))
+    .values(updated_at=bindparam("now"), **{k: bindparam(f"new_{k}") for k in FACT_FIELDS})
+)
 
 
 @dataclass(frozen=True)
@@ -130,7 +157,7 @@ class Repository:
         ids = sorted(set(member_ids))
         if not ids:
             return {}
-        rows = self.connection.execute(select(members).where(members.c.id.in_(ids)))
+        rows = self.connection.execute(_MEMBERS, {"ids": ids})
         return {r.id: Member(r.id, r.name, r.branch_id, r.status, r.joined_on) for r in rows}
 
     def member_branch_path(self, member_id: int) -> str | None:
@@ -169,26 +196,13 @@ class Repository:
         one dossier queue instead of failing their version check; SQLite's writers already
         queue at BEGIN IMMEDIATE.
         """
-        query = (
-            select(dossiers, organizations.c.path.label("branch_path"),
-                   organizations.c.name.label("branch_name"))
-            .join(organizations, organizations.c.id == dossiers.c.branch_id)
-            .where(dossiers.c.id == dossier_id)
-        )
-        if for_update:
-            query = query.with_for_update(of=dossiers)
-        row = self.connection.execute(query).first()
+        query = _DOSSIER_FOR_UPDATE if for_update else _DOSSIER
+        row = self.connection.execute(query, {"dossier_id": dossier_id}).first()
         if row is None:
             return None
         records = [
             Record(e.id, e.action, e.effective_date, e.payload)
-            for e in self.connection.execute(
-                select(audit_entries.c.id, audit_entries.c.action,
-                       audit_entries.c.effective_date, audit_entries.c.payload)
-                .where(audit_entries.c.dossier_id == dossier_id,
-                       audit_entries.c.kind == "record")
-                .order_by(audit_entries.c.seq)
-            )
+            for e in self.connection.execute(_RECORDS, {"dossier_id": dossier_id})
         ]
         named = [r.data["member_id"] for r in records if "member_id" in r.data]
         dossier = Dossier(
@@ -202,11 +216,10 @@ class Repository:
 
     def save_dossier(self, dossier: Dossier, *, expected_version: int, now: datetime) -> bool:
         """Write the dossier's facts if nobody changed it meanwhile (optimistic locking)."""
-        result = self.connection.execute(
-            update(dossiers)
-            .where(dossiers.c.id == dossier.id, dossiers.c.version == expected_version)
-            .values(updated_at=now, **{k: getattr(dossier, k) for k in FACT_FIELDS})
-        )
+        result = self.connection.execute(_SAVE, {
+            "dossier_id": dossier.id, "expected_version": expected_version, "now": now,
+            **{f"new_{k}": getattr(dossier, k) for k in FACT_FIELDS},
+        })
         return result.rowcount == 1
 
     def list_dossiers(self, *, scope_path: str, state: str | None, branch_id: int | None,
@@ -238,14 +251,18 @@ class Repository:
         ]
         return items, total
 
-    def dossiers_in_states(self, states: Iterable[str]) -> list[Any]:
-        return self.connection.execute(
+    def dossiers_in_states(self, states: Iterable[str], *,
+                           committee_id: int | None = None) -> list[Any]:
+        query = (
             select(dossiers, organizations.c.name.label("branch_name"),
                    organizations.c.parent_id.label("committee_id"))
             .join(organizations, organizations.c.id == dossiers.c.branch_id)
             .where(dossiers.c.state.in_(list(states)))
             .order_by(dossiers.c.publicity_started_on, dossiers.c.id)
-        ).all()
+        )
+        if committee_id is not None:
+            query = query.where(organizations.c.parent_id == committee_id)
+        return self.connection.execute(query).all()
 
     # The audit log
 
@@ -262,9 +279,7 @@ class Repository:
             "dossier_id", "seq", "kind", "action", "from_state", "to_state", "effective_date",
             "payload", "actor_id", "actor_name", "actor_role", "recorded_at", "request_id",
             "rulebook_id", "prev_hash", "hash")}
-        return self.connection.execute(
-            insert(audit_entries).values(**values).returning(audit_entries.c.id)
-        ).scalar_one()
+        return self.connection.execute(_APPEND, values).scalar_one()
 
     def log(self, dossier_id: int) -> list[AuditEntry]:
         rows = self.connection.execute(

@@ -1,0 +1,41 @@
+"""The benchmark harness in smoke mode (seconds): it must keep working. No speed is asserted."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from sqlalchemy.engine import make_url
+
+from bench.harness import SMOKE, report, run
+from tests.conftest import _postgres_admin_url
+
+
+def _kind(database_url: str) -> str:
+    return make_url(database_url).get_backend_name()
+
+
+def _check(result: dict) -> None:
+    for side in ("service", "floor"):
+        assert result[side]["requests"] > 0, result[side]
+        assert result[side]["errors"] == 0, result[side]
+    assert result["inconsistent_dossiers"] == 0
+    assert [r["errors"] for r in result["reads"]] == [0] * len(result["reads"])
+    assert {r["samples"] for r in result["reads"]} == {SMOKE.samples}
+    assert result["memory_after"]["max_peak_mib"] > 0
+    assert result["ratio"] > 0 and "service / floor" in report(result)
+
+
+def test_harness_smoke(database_url, tmp_path):
+    # database_url only decides the backend (and skips PostgreSQL where none answers): the
+    # harness creates and drops a database of its own.
+    kind = _kind(database_url)
+    _check(run(kind, SMOKE, tmp_path, log=lambda _: None, admin_url=_postgres_admin_url()))
+
+
+def test_harness_smoke_with_the_python_client(database_url, tmp_path):
+    kind = _kind(database_url)
+    settings = replace(SMOKE, client="python")
+    result = run(kind, settings, tmp_path, log=lambda _: None,
+                 admin_url=_postgres_admin_url())
+    assert result["client"] == "python"
+    _check(result)
