@@ -94,6 +94,10 @@ READS: list[Read] = [
      lambda c, i: f"/api/v1/publicity?committee_id={c.manifest.committee_id}"),
     ("publicity feed, all committees (public)", "",
      lambda c, i: "/api/v1/publicity"),
+    ("agenda, one committee, 30 days", "committee",
+     lambda c, i: "/api/v1/agenda?horizon=30"),
+    ("stats, one committee", "committee",
+     lambda c, i: "/api/v1/stats"),
 ]
 
 
