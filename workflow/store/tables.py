@@ -145,6 +145,9 @@ audit_entries = Table(
     Index("ix_audit_entries_actor_id", "actor_id", "id"),
     Index("ix_audit_entries_action_id", "action", "id"),
     Index("ix_audit_entries_effective_date", "effective_date"),
+    # Who was admitted (or converted) in a period: one range of one action, not a scan of
+    # every entry of the period (stats at a million dossiers).
+    Index("ix_audit_entries_action_date", "action", "effective_date"),
 )
 
 idempotency_keys = Table(
