@@ -8,14 +8,13 @@ import http.client
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
+from tests.live import live_server, server_env
 from workflow.demo import DEMO_CONTACT
 
 CHROMIUM = Path(os.environ.get("RECRUITFLOW_CHROMIUM", "/usr/bin/chromium"))
@@ -33,12 +32,6 @@ if not CHROMIUM.exists():
 sync_api = pytest.importorskip("playwright.sync_api")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _get(port: int, path: str) -> tuple[int, bytes]:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     connection.request("GET", path)
@@ -49,29 +42,13 @@ def _get(port: int, path: str) -> tuple[int, bytes]:
 @pytest.fixture
 def demo_server(app, database_url, tmp_path):
     """A gunicorn server on the test database, with the demo loaded (`app` empties it after)."""
-    env = {**os.environ, "RECRUITFLOW_DATABASE_URL": database_url,
-           "RECRUITFLOW_INSTANCE_PATH": str(tmp_path / "live")}
-    demo = subprocess.run([sys.executable, "-m", "api.cli", "demo"], env=env,
+    instance = tmp_path / "live"
+    demo = subprocess.run([sys.executable, "-m", "api.cli", "demo"],
+                          env=server_env(database_url, instance),
                           capture_output=True, text=True, timeout=300)
     assert demo.returncode == 0, demo.stderr[-2000:]
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", "2"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if _get(port, "/api/v1/publicity")[0] == 200:
-                break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail("server did not start: " + process.stderr.read().decode()[-2000:])
-            time.sleep(0.2)
-    yield port
-    process.terminate()
-    process.wait(timeout=20)
+    with live_server(database_url, instance) as port:
+        yield port
 
 
 @pytest.fixture

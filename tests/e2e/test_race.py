@@ -4,52 +4,21 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
-import socket
-import subprocess
-import sys
 import threading
-import time
 from datetime import date
 
 import pytest
 
 from tests.helpers import create_applicant
+from tests.live import live_server as serve
 
 THREADS = 16
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def live_server(database_url, tmp_path):
-    port = _free_port()
-    env = {**os.environ, "RECRUITFLOW_DATABASE_URL": database_url,
-           "RECRUITFLOW_INSTANCE_PATH": str(tmp_path / "live")}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", "2",
-         "--threads", "4"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/api/v1/publicity")
-            if connection.getresponse().status == 200:
-                break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail("server did not start: " + process.stderr.read().decode()[-2000:])
-            time.sleep(0.2)
-    yield port
-    process.terminate()
-    process.wait(timeout=20)
+    with serve(database_url, tmp_path / "live") as port:
+        yield port
 
 
 def _storm(port: int, path: str, body: dict, headers: dict) -> list[tuple[int, dict]]:
