@@ -48,7 +48,17 @@ _DOSSIER = (
     .join(organizations, organizations.c.id == dossiers.c.branch_id)
     .where(dossiers.c.id == bindparam("dossier_id"))
 )
-_DOSSIER_FOR_UPDATE = _DOSSIER.with_for_update(of=dossiers)
+# A writer also reads the hash of the dossier's last entry (its seq is the version), so that
+# appending the next entry needs no query of its own.
+_HEAD_HASH = (
+    select(audit_entries.c.hash)
+    .where(audit_entries.c.dossier_id == dossiers.c.id, audit_entries.c.seq == dossiers.c.version)
+    .scalar_subquery().label("head_hash")
+)
+_DOSSIER_FOR_UPDATE = _DOSSIER.add_columns(_HEAD_HASH).with_for_update(of=dossiers)
+_PREVIOUS_HASH = select(audit_entries.c.hash).where(
+    audit_entries.c.dossier_id == bindparam("dossier_id"),
+    audit_entries.c.seq == bindparam("seq"))
 _RECORDS = (
     select(audit_entries.c.id, audit_entries.c.action, audit_entries.c.effective_date,
            audit_entries.c.payload)
@@ -98,6 +108,9 @@ class IdempotentAnswer:
 class Repository:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
+        # (seq, hash) of the last entry of each dossier locked in this transaction: nobody
+        # else can append to it before the transaction ends.
+        self._heads: dict[int, tuple[int, str]] = {}
 
     # Organisations and users
 
@@ -200,6 +213,8 @@ class Repository:
         row = self.connection.execute(query, {"dossier_id": dossier_id}).first()
         if row is None:
             return None
+        if for_update and row.head_hash is not None:
+            self._heads[dossier_id] = (row.version, row.head_hash)
         records = [
             Record(e.id, e.action, e.effective_date, e.payload)
             for e in self.connection.execute(_RECORDS, {"dossier_id": dossier_id})
@@ -269,12 +284,15 @@ class Repository:
     def append(self, entry: AuditEntry) -> int:
         """Store the entry linked to the dossier's previous one (its writers are serialised)."""
         prev_hash = GENESIS
-        if entry.seq > 1:
+        head = self._heads.get(entry.dossier_id)
+        if head is not None and head[0] == entry.seq - 1:
+            prev_hash = head[1]
+        elif entry.seq > 1:
             prev_hash = self.connection.execute(
-                select(audit_entries.c.hash).where(audit_entries.c.dossier_id == entry.dossier_id,
-                                                   audit_entries.c.seq == entry.seq - 1)
+                _PREVIOUS_HASH, {"dossier_id": entry.dossier_id, "seq": entry.seq - 1}
             ).scalar_one()
         entry = sealed(entry, prev_hash)
+        self._heads[entry.dossier_id] = (entry.seq, entry.hash)
         values = {k: getattr(entry, k) for k in (
             "dossier_id", "seq", "kind", "action", "from_state", "to_state", "effective_date",
             "payload", "actor_id", "actor_name", "actor_role", "recorded_at", "request_id",
