@@ -318,9 +318,11 @@ def run_load(server: Server, manifest: Manifest, settings: Settings, duration: f
                    "-s", str(HERE / "transitions.lua"), server.url, "--", str(first),
                    str(last), branch, committee, manifest.today, str(threads), str(steps)]
     else:
-        command = [sys.executable, "-m", "bench.client", server.url, str(first), str(last),
-                   branch, committee, manifest.today, str(steps), "--connections",
-                   str(settings.connections), "--duration", str(duration)]
+        # Options first, then `--`: a token may begin with "-", which argparse would take
+        # for an option.
+        command = [sys.executable, "-m", "bench.client", "--connections",
+                   str(settings.connections), "--duration", str(duration), "--", server.url,
+                   str(first), str(last), branch, committee, manifest.today, str(steps)]
     done = subprocess.run(command, capture_output=True, text=True, check=True,
                           cwd=HERE.parent)
     raw = json.loads(done.stdout.strip().splitlines()[-1])

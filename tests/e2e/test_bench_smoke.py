@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
@@ -39,3 +40,20 @@ def test_harness_smoke_with_the_python_client(database_url, tmp_path):
                  admin_url=_postgres_admin_url())
     assert result["client"] == "python"
     _check(result)
+
+
+def test_the_python_client_takes_tokens_that_begin_with_a_dash(tmp_path):
+    # Tokens are random URL-safe text: about one in 32 begins with "-".
+    import subprocess
+    import sys
+
+    steps = tmp_path / "steps.txt"
+    steps.write_text("")
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.client", "--connections", "1", "--duration", "0.1",
+         "--", "http://127.0.0.1:1", "1", "2", "-branch", "-committee", "2026-01-01",
+         str(steps)],
+        capture_output=True, text=True, cwd=Path(__file__).resolve().parents[2])
+    # Parsing passed: the client got as far as connecting (nothing listens on port 1).
+    assert done.returncode != 2 and "usage:" not in done.stderr
+    assert "ConnectionRefusedError" in done.stderr or "Connect call failed" in done.stderr
