@@ -40,8 +40,9 @@ from workflow.store.uow import UnitOfWork
 T = TypeVar("T")
 
 # Concurrent writers to one dossier: the loser re-reads and is judged again (it usually finds
-# the trigger no longer valid). Only a caller who sent If-Match gets a version mismatch.
-ATTEMPTS = 3
+# the trigger no longer valid). Only a caller who sent If-Match gets a version mismatch. The
+# second attempt is exclusive and cannot lose again.
+ATTEMPTS = 2
 
 
 def hash_token(token: str) -> str:
@@ -247,12 +248,14 @@ def create_dossier(*, uow: UnitOfWork, env: Environment, actor: Actor,
     return view(stored, env)
 
 
-def _with_retries(attempt: Callable[[], T]) -> T:
-    for remaining in reversed(range(ATTEMPTS)):
+def _with_retries(attempt: Callable[[bool], T]) -> T:
+    """Run a change, first optimistically, then, having lost a race, exclusively (see
+    `workflow.store.uow.Change`)."""
+    for tried in range(ATTEMPTS):
         try:
-            return attempt()
+            return attempt(tried > 0)
         except Conflict:
-            if not remaining:
+            if tried == ATTEMPTS - 1:
                 raise
     raise AssertionError("unreachable")
 
@@ -287,9 +290,10 @@ def fire(*, uow: UnitOfWork, env: Environment, actor: Actor, dossier_id: int, tr
          expected_version: int | None = None, request_id: str | None = None) -> DossierView:
     """Fire a trigger on a dossier, or raise why not (409, 412, 403, 422 with every reason)."""
 
-    def attempt() -> StoredDossier:
-        with uow.transaction(write=True) as tx:
-            stored = _load(tx.repo, actor, dossier_id, for_update=True)
+    def attempt(exclusive: bool) -> StoredDossier:
+        with uow.change(exclusive=exclusive) as change:
+            with change.read() as repo:
+                stored = _load(repo, actor, dossier_id, for_update=True)
             dossier = stored.dossier
             if expected_version is not None and dossier.version != expected_version:
                 raise VersionMismatch(expected_version, dossier.version)
@@ -303,21 +307,24 @@ def fire(*, uow: UnitOfWork, env: Environment, actor: Actor, dossier_id: int, tr
             dossier.version = read_version + 1
             dossier.last_effective_on = on
             now = env.now()
-            _save(tx.repo, stored, read_version, now)
-            tx.repo.append(entry_for(
+            entry = entry_for(
                 dossier_id=dossier.id, seq=dossier.version, kind="transition", action=trigger,
                 from_state=before, to_state=dossier.state, effective_date=on, payload=values,
                 actor=actor, recorded_at=now, request_id=request_id,
                 rulebook_id=engine.rulebook.id,
-            ))
-            status = _membership(before, dossier.state)
-            if status:
-                tx.repo.sync_membership(
-                    dossier_id=dossier.id, name=stored.profile["name"],
-                    branch_id=dossier.branch_id, status=status, joined_on=dossier.voted_on,
-                    full_on=dossier.membership_on, now=now,
-                )
-            tx.commit()
+            )
+            with change.write() as tx:
+                _save(tx.repo, stored, read_version, now)
+                tx.repo.append(entry)
+                status = _membership(before, dossier.state)
+                if status:
+                    tx.repo.sync_membership(
+                        dossier_id=dossier.id, name=stored.profile["name"],
+                        branch_id=dossier.branch_id, status=status,
+                        joined_on=dossier.voted_on, full_on=dossier.membership_on,
+                        now=now,
+                    )
+                tx.commit()
         return stored
 
     return view(_with_retries(attempt), env)
@@ -343,17 +350,19 @@ def add_record(*, uow: UnitOfWork, env: Environment, actor: Actor, dossier_id: i
         raise Invalid({"type": f"unknown record type {record_type!r}"})
     values = _apply_defaults(kind.params, data)
 
-    def attempt() -> tuple[Record, StoredDossier]:
-        with uow.transaction(write=True) as tx:
-            stored = _load(tx.repo, actor, dossier_id, for_update=True)
-            dossier = stored.dossier
-            if expected_version is not None and dossier.version != expected_version:
-                raise VersionMismatch(expected_version, dossier.version)
-            _require(actor, *kind.roles)
-            if dossier.state not in kind.states:
-                raise RecordNotAllowed(record_type, dossier.state, kind.states)
-            _check_act_date("date", on, dossier, env)
-            _check_record_data(tx.repo, stored, kind, values)
+    def attempt(exclusive: bool) -> tuple[Record, StoredDossier]:
+        with uow.change(exclusive=exclusive) as change:
+            with change.read() as repo:
+                stored = _load(repo, actor, dossier_id, for_update=True)
+                dossier = stored.dossier
+                if expected_version is not None and dossier.version != expected_version:
+                    raise VersionMismatch(expected_version, dossier.version)
+                _require(actor, *kind.roles)
+                if dossier.state not in kind.states:
+                    raise RecordNotAllowed(record_type, dossier.state, kind.states)
+                _check_act_date("date", on, dossier, env)
+                _check_record_data(repo, stored, kind, values)
+                named = repo.members([values["member_id"]]) if "member_id" in values else {}
             if kind.validate is not None:
                 errors = kind.validate(dossier, Record(0, record_type, on, values))
                 if errors:
@@ -361,18 +370,19 @@ def add_record(*, uow: UnitOfWork, env: Environment, actor: Actor, dossier_id: i
             read_version = dossier.version
             dossier.version = read_version + 1
             now = env.now()
-            _save(tx.repo, stored, read_version, now)
-            entry_id = tx.repo.append(entry_for(
+            entry = entry_for(
                 dossier_id=dossier.id, seq=dossier.version, kind="record", action=record_type,
                 from_state=dossier.state, to_state=dossier.state, effective_date=on,
                 payload=values, actor=actor, recorded_at=now, request_id=request_id,
                 rulebook_id=env.rulebook_on(on).id,
-            ))
+            )
+            with change.write() as tx:
+                _save(tx.repo, stored, read_version, now)
+                entry_id = tx.repo.append(entry)
+                tx.commit()
             record = Record(entry_id, record_type, on, values)
             dossier.records.append(record)
-            if "member_id" in values:
-                dossier.members = {**dossier.members, **tx.repo.members([values["member_id"]])}
-            tx.commit()
+            dossier.members = {**dossier.members, **named}
         return record, stored
 
     record, stored = _with_retries(attempt)

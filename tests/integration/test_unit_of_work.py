@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
@@ -9,8 +10,10 @@ from sqlalchemy import func, select
 
 from tests.helpers import create_applicant
 from workflow import services
+from workflow.errors import InvalidTransition
 from workflow.store.repository import Repository
 from workflow.store.tables import audit_entries, dossiers, organizations
+from workflow.store.uow import Change
 
 
 def _count(rt, table) -> int:
@@ -71,3 +74,75 @@ def test_a_failed_guard_writes_nothing(client, rt, org):
         services.fire(uow=rt.uow, env=rt.env, actor=actor, dossier_id=did,
                       trigger="designate_activist", on=date.today())
     assert _count(rt, audit_entries) == before
+
+
+@pytest.fixture
+def rival_before_write(monkeypatch):
+    """Makes the first change to reach its write step let `rival` write first: the race a
+    change loses when another request changes the dossier between its read and its write.
+    Only SQLite reads without a lock; PostgreSQL's row lock makes the rival wait (the race
+    tests in tests/e2e cover that)."""
+
+    def arrange(rival) -> list[str]:
+        happened: list[str] = []
+        original = Change.write
+
+        @contextmanager
+        def write(self):
+            if not happened:
+                happened.append("rival")
+                rival()
+            with original(self) as tx:
+                yield tx
+
+        monkeypatch.setattr(Change, "write", write)
+        return happened
+
+    return arrange
+
+
+def _sqlite_only(database_url: str) -> None:
+    if not database_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL locks the row at the read: no write can come in between")
+
+
+def test_a_record_that_loses_a_race_is_written_after_the_winner(client, rt, org, database_url,
+                                                                rival_before_write):
+    _sqlite_only(database_url)
+    did = create_applicant(client, org)["id"]
+    actor = services.authenticate(uow=rt.uow, token=org.tokens["branch"])
+    today = rt.env.today()
+
+    def talk(by: str):
+        return services.add_record(uow=rt.uow, env=rt.env, actor=actor, dossier_id=did,
+                                   record_type="talk", on=today, data={"by": by})
+
+    happened = rival_before_write(lambda: talk("rival"))
+    _, view = talk("late")
+    assert happened == ["rival"]
+    assert view.dossier.version == 3
+    assert [r.data["by"] for r in view.dossier.records] == ["rival", "late"]
+    log = client.get(f"/api/v1/applicants/{did}/log", headers=org.headers("auditor")).json
+    assert [(e["seq"], e["payload"].get("by")) for e in log["entries"]] == [
+        (1, None), (2, "rival"), (3, "late")]
+    verified = client.get("/api/v1/audit/verify", headers=org.headers("auditor")).json
+    assert verified["ok"] is True, verified
+
+
+def test_a_transition_that_loses_a_race_is_judged_again(client, rt, org, database_url,
+                                                        rival_before_write):
+    _sqlite_only(database_url)
+    did = create_applicant(client, org)["id"]
+    actor = services.authenticate(uow=rt.uow, token=org.tokens["branch"])
+
+    def withdraw(reason: str):
+        return services.fire(uow=rt.uow, env=rt.env, actor=actor, dossier_id=did,
+                             trigger="withdraw", on=rt.env.today(), payload={"reason": reason})
+
+    rival_before_write(lambda: withdraw("first"))
+    # Judged again on the dossier as the rival left it: withdrawn, nothing more to withdraw.
+    with pytest.raises(InvalidTransition):
+        withdraw("second")
+    log = client.get(f"/api/v1/applicants/{did}/log", headers=org.headers("auditor")).json
+    assert [(e["action"], e["payload"].get("reason")) for e in log["entries"]] == [
+        ("create", None), ("withdraw", "first")]
