@@ -173,6 +173,15 @@ def _load(repo: Repository, actor: Actor, dossier_id: int, *,
     return stored
 
 
+def _to_change(repo: Repository, actor: Actor, dossier_id: int,
+               expected_version: int | None) -> StoredDossier:
+    """The dossier a change starts from, if it is the version the caller named (If-Match)."""
+    stored = _load(repo, actor, dossier_id, for_update=True)
+    if expected_version is not None and stored.dossier.version != expected_version:
+        raise VersionMismatch(expected_version, stored.dossier.version)
+    return stored
+
+
 def _check_act_date(field: str, on: date, dossier: Dossier, env: Environment) -> None:
     today = env.today()
     if on > today:
@@ -293,10 +302,8 @@ def fire(*, uow: UnitOfWork, env: Environment, actor: Actor, dossier_id: int, tr
     def attempt(exclusive: bool) -> StoredDossier:
         with uow.change(exclusive=exclusive) as change:
             with change.read() as repo:
-                stored = _load(repo, actor, dossier_id, for_update=True)
+                stored = _to_change(repo, actor, dossier_id, expected_version)
             dossier = stored.dossier
-            if expected_version is not None and dossier.version != expected_version:
-                raise VersionMismatch(expected_version, dossier.version)
             engine = env.engine_on(on)
             transition: TransitionDef = engine.transition_for(dossier, trigger)
             _require(actor, *transition.roles)
@@ -353,10 +360,8 @@ def add_record(*, uow: UnitOfWork, env: Environment, actor: Actor, dossier_id: i
     def attempt(exclusive: bool) -> tuple[Record, StoredDossier]:
         with uow.change(exclusive=exclusive) as change:
             with change.read() as repo:
-                stored = _load(repo, actor, dossier_id, for_update=True)
+                stored = _to_change(repo, actor, dossier_id, expected_version)
                 dossier = stored.dossier
-                if expected_version is not None and dossier.version != expected_version:
-                    raise VersionMismatch(expected_version, dossier.version)
                 _require(actor, *kind.roles)
                 if dossier.state not in kind.states:
                     raise RecordNotAllowed(record_type, dossier.state, kind.states)
