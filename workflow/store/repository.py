@@ -59,9 +59,15 @@ _DOSSIER_FOR_UPDATE = _DOSSIER.add_columns(_HEAD_HASH).with_for_update(of=dossie
 _PREVIOUS_HASH = select(audit_entries.c.hash).where(
     audit_entries.c.dossier_id == bindparam("dossier_id"),
     audit_entries.c.seq == bindparam("seq"))
+# Records come with the registry member each names, if any (contacts, sponsors): one query.
+_NAMED = members.alias("named")
 _RECORDS = (
     select(audit_entries.c.id, audit_entries.c.action, audit_entries.c.effective_date,
-           audit_entries.c.payload)
+           audit_entries.c.payload, _NAMED.c.id.label("member_id"),
+           _NAMED.c.name.label("member_name"), _NAMED.c.branch_id.label("member_branch_id"),
+           _NAMED.c.status.label("member_status"),
+           _NAMED.c.joined_on.label("member_joined_on"))
+    .outerjoin(_NAMED, _NAMED.c.id == audit_entries.c.payload["member_id"].as_integer())
     .where(audit_entries.c.dossier_id == bindparam("dossier_id"),
            audit_entries.c.kind == "record")
     .order_by(audit_entries.c.seq)
@@ -215,14 +221,15 @@ class Repository:
             return None
         if for_update and row.head_hash is not None:
             self._heads[dossier_id] = (row.version, row.head_hash)
-        records = [
-            Record(e.id, e.action, e.effective_date, e.payload)
-            for e in self.connection.execute(_RECORDS, {"dossier_id": dossier_id})
-        ]
-        named = [r.data["member_id"] for r in records if "member_id" in r.data]
+        records, named = [], {}
+        for e in self.connection.execute(_RECORDS, {"dossier_id": dossier_id}):
+            records.append(Record(e.id, e.action, e.effective_date, e.payload))
+            if e.member_id is not None:
+                named[e.member_id] = Member(e.member_id, e.member_name, e.member_branch_id,
+                                            e.member_status, e.member_joined_on)
         dossier = Dossier(
             id=row.id, branch_id=row.branch_id, birth_date=row.birth_date,
-            applied_on=row.applied_on, records=records, members=self.members(named),
+            applied_on=row.applied_on, records=records, members=named,
             **{k: getattr(row, k) for k in FACT_FIELDS},
         )
         profile = {k: getattr(row, k) for k in PROFILE_FIELDS}
