@@ -11,6 +11,7 @@ from flask import Flask, g, request
 from flask_smorest import Api
 
 from api import errors, runtime
+from api.base import JsonProvider
 from api.config import Defaults, from_environment
 
 
@@ -40,6 +41,7 @@ def create_app(test_config: dict[str, Any] | None = None, *,
     else:
         app.config.from_mapping(test_config)
     instance.mkdir(parents=True, exist_ok=True)
+    app.json = JsonProvider(app)
     app.json.sort_keys = False
 
     runtime.init_app(app)

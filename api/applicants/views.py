@@ -16,7 +16,7 @@ from api.applicants.schemas import (
     TransitionRequest,
 )
 from api.auth import authenticate, current_actor
-from api.base import Blueprint
+from api.base import Blueprint, answer
 from api.idempotency import idempotent
 from api.runtime import runtime
 from workflow import services
@@ -55,8 +55,8 @@ def create_applicant(data):
     view = services.create_dossier(uow=rt.uow, env=rt.env, actor=actor, profile=data,
                                    request_id=g.request_id)
     location = url_for("applicants.get_applicant", dossier_id=view.dossier.id)
-    return present.dossier(view, actor), 201, {"Location": location,
-                                              "ETag": etag(view.dossier.version)}
+    return answer(present.dossier(view, actor), 201,
+                  {"Location": location, "ETag": etag(view.dossier.version)})
 
 
 @blp.route("", methods=["GET"])
@@ -80,7 +80,7 @@ def get_applicant(dossier_id: int):
     """The dossier with its records and `next`: each trigger, whether allowed, and why not."""
     rt, actor = runtime(), current_actor()
     view = services.get_dossier(uow=rt.uow, env=rt.env, actor=actor, dossier_id=dossier_id)
-    return present.dossier(view, actor), {"ETag": etag(view.dossier.version)}
+    return answer(present.dossier(view, actor), headers={"ETag": etag(view.dossier.version)})
 
 
 @blp.route(DOSSIER + "/records", methods=["POST"])
@@ -97,7 +97,7 @@ def add_record(data, dossier_id: int):
     )
     body = {**present.record(record), "dossier_version": view.dossier.version}
     location = url_for("applicants.get_applicant", dossier_id=dossier_id)
-    return body, 201, {"Location": location, "ETag": etag(view.dossier.version)}
+    return answer(body, 201, {"Location": location, "ETag": etag(view.dossier.version)})
 
 
 @blp.route(DOSSIER + "/transitions", methods=["POST"])
@@ -112,7 +112,7 @@ def fire_transition(data, dossier_id: int):
         uow=rt.uow, env=rt.env, actor=actor, dossier_id=dossier_id, trigger=trigger, on=on,
         payload=data, expected_version=expected_version(), request_id=g.request_id,
     )
-    return present.dossier(view, actor), {"ETag": etag(view.dossier.version)}
+    return answer(present.dossier(view, actor), headers={"ETag": etag(view.dossier.version)})
 
 
 @blp.route(DOSSIER + "/log", methods=["GET"])
