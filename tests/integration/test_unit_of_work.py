@@ -6,7 +6,8 @@ from contextlib import contextmanager
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select
+from sqlalchemy.pool import NullPool
 
 from tests.helpers import create_applicant
 from workflow import services
@@ -146,3 +147,24 @@ def test_a_transition_that_loses_a_race_is_judged_again(client, rt, org, databas
     log = client.get(f"/api/v1/applicants/{did}/log", headers=org.headers("auditor")).json
     assert [(e["action"], e["payload"].get("reason")) for e in log["entries"]] == [
         ("create", None), ("withdraw", "first")]
+
+
+def test_a_connection_lost_with_the_server_is_a_503_then_the_service_recovers(
+        client, rt, org, database_url):
+    if database_url.startswith("sqlite"):
+        pytest.skip("an embedded database has no server to lose")
+    did = create_applicant(client, org)["id"]
+    # What a server restart does to the pool: every connection's server process is gone.
+    killer = create_engine(database_url, poolclass=NullPool)
+    with killer.connect() as connection:
+        killed = connection.exec_driver_sql(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()").scalar()
+    killer.dispose()
+    assert killed >= 1
+    url = f"/api/v1/applicants/{did}"
+    lost = client.get(url, headers=org.headers("branch"))
+    assert lost.status_code == 503, lost.json
+    assert lost.json["error"] == "service_unavailable" and lost.headers["Retry-After"] == "1"
+    # The failure discarded the pool: the next request gets a new connection.
+    assert client.get(url, headers=org.headers("branch")).status_code == 200

@@ -16,7 +16,10 @@ def make_engine(url: str, *, pool_size: int = 5) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url)
-    return create_engine(url, pool_size=pool_size, max_overflow=10, pool_pre_ping=True)
+    # No pre-ping: it would cost every request a round trip. A connection that died with the
+    # server fails its request instead (an OperationalError, answered 503 "retry shortly"),
+    # and SQLAlchemy then discards every pooled connection older than the failure.
+    return create_engine(url, pool_size=pool_size, max_overflow=10)
 
 
 def _sqlite_engine(url: str) -> Engine:
