@@ -40,6 +40,11 @@ def options(*, host: str, port: int, workers: int, threads: int) -> dict[str, An
         "workers": workers,
         "threads": threads,
         "worker_class": "gthread" if threads > 1 else "sync",
+        # A listening socket per worker, among which the kernel spreads new connections
+        # evenly: on one shared socket whichever worker wakes first accepts, and a few
+        # long-lived keep-alive clients could all end up on one worker (one core) while the
+        # others idle.
+        "reuse_port": True,
         # Not preloaded: an engine must never cross a fork.
         "preload_app": False,
         "accesslog": "-",
