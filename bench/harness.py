@@ -40,6 +40,7 @@ from workflow.store.migrate import upgrade
 from workflow.store.tables import audit_entries, dossiers
 
 HERE = Path(__file__).parent
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
 
@@ -220,6 +221,15 @@ class Server:
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         return [int(p) for p in children.read_text().split()] if children.exists() else []
 
+    def cpu(self) -> dict[int, float]:
+        """CPU seconds (user + system) each worker has used so far (Linux /proc)."""
+        used = {}
+        for pid in self.workers():
+            # The fields after the command name, which is in parentheses and may hold spaces.
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+            used[pid] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+        return used
+
     def memory(self) -> dict[str, Any]:
         """Resident and peak resident memory of each worker, in MiB (Linux /proc)."""
         out = []
@@ -323,24 +333,34 @@ def run_load(server: Server, manifest: Manifest, settings: Settings, duration: f
         command = [sys.executable, "-m", "bench.client", "--connections",
                    str(settings.connections), "--duration", str(duration), "--", server.url,
                    str(first), str(last), branch, committee, manifest.today, str(steps)]
+    cpu_before = server.cpu()
     done = subprocess.run(command, capture_output=True, text=True, check=True,
                           cwd=HERE.parent)
+    cpu_after = server.cpu()
+    used = [cpu_after[pid] - cpu_before.get(pid, 0.0) for pid in cpu_after]
     raw = json.loads(done.stdout.strip().splitlines()[-1])
     seconds = raw["duration_us"] / 1e6
     errors = sum(raw[k] for k in ("connect", "read", "write", "status", "timeout"))
     return {"client": client, "requests": raw["requests"], "seconds": round(seconds, 2),
             "rps": round(raw["requests"] / seconds, 1), "errors": errors,
-            "p50_ms": round(raw["p50_us"] / 1000, 2), "p99_ms": round(raw["p99_us"] / 1000, 2)}
+            "p50_ms": round(raw["p50_us"] / 1000, 2), "p99_ms": round(raw["p99_us"] / 1000, 2),
+            "cpu_seconds": round(sum(used), 3),
+            "busiest_worker_share": round(max(used) / sum(used), 2) if sum(used) else None}
 
 
 def combine(rounds: list[dict[str, Any]]) -> dict[str, Any]:
     """Rounds of one side: throughput over all of them, the median p50, the worst p99."""
     requests = sum(r["requests"] for r in rounds)
     seconds = sum(r["seconds"] for r in rounds)
+    cpu = sum(r["cpu_seconds"] for r in rounds)
     return {"client": rounds[0]["client"], "requests": requests, "seconds": round(seconds, 2),
             "rps": round(requests / seconds, 1), "errors": sum(r["errors"] for r in rounds),
             "p50_ms": sorted(r["p50_ms"] for r in rounds)[len(rounds) // 2],
-            "p99_ms": max(r["p99_ms"] for r in rounds)}
+            "p99_ms": max(r["p99_ms"] for r in rounds),
+            # Machine time a request costs the workers: unlike requests/s, hardly moved by
+            # what else runs on the machine.
+            "cpu_ms_per_request": round(1000 * cpu / requests, 3) if requests else None,
+            "busiest_worker_share": max((r["busiest_worker_share"] or 0) for r in rounds)}
 
 
 def profile(server: Server, seconds: float, out: Path) -> subprocess.Popen | None:
@@ -429,6 +449,8 @@ def run(kind: str, settings: Settings, workdir: Path, *, log=print,
             if floor is not None:
                 floor.stop()
         result["ratio"] = round(result["service"]["rps"] / result["floor"]["rps"], 3)
+        result["cpu_ratio"] = round(result["floor"]["cpu_ms_per_request"]
+                                    / result["service"]["cpu_ms_per_request"], 3)
         result["inconsistent_dossiers"] = consistency(url, *manifest.pool)
     (workdir / f"results-{kind}.json").write_text(json.dumps(result, indent=1))
     return result
@@ -442,11 +464,15 @@ def report(result: dict[str, Any]) -> str:
         f"{result['generated']['entries']} audit entries (generated in "
         f"{result['generated']['seconds']} s); load client {result['client']}",
         "",
-        "| transitions + records | requests/s | p50 ms | p99 ms | errors |",
-        "|---|---|---|---|---|",
-        f"| service | {s['rps']} | {s['p50_ms']} | {s['p99_ms']} | {s['errors']} |",
-        f"| floor | {f['rps']} | {f['p50_ms']} | {f['p99_ms']} | {f['errors']} |",
-        f"| **service / floor** | **{result['ratio']:.0%}** | | | |",
+        "| transitions + records | requests/s | p50 ms | p99 ms | errors "
+        "| worker CPU ms/request | busiest worker's share |",
+        "|---|---|---|---|---|---|---|",
+        f"| service | {s['rps']} | {s['p50_ms']} | {s['p99_ms']} | {s['errors']} "
+        f"| {s['cpu_ms_per_request']} | {s['busiest_worker_share']} |",
+        f"| floor | {f['rps']} | {f['p50_ms']} | {f['p99_ms']} | {f['errors']} "
+        f"| {f['cpu_ms_per_request']} | {f['busiest_worker_share']} |",
+        f"| **service / floor** | **{result['ratio']:.0%}** | | | "
+        f"| **{result['cpu_ratio']:.0%}** (floor / service) | |",
         "",
         "| read (one committee) | p50 ms | p95 ms | max ms | errors |",
         "|---|---|---|---|---|",
