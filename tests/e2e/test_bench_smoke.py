@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,6 +20,10 @@ def _check(result: dict) -> None:
     for side in ("service", "floor"):
         assert result[side]["requests"] > 0, result[side]
         assert result[side]["errors"] == 0, result[side]
+        # The workers' CPU was read: some, and no more than every core for the whole load.
+        cpu_ms = result[side]["cpu_ms_per_request"] * result[side]["requests"]
+        assert 0 < cpu_ms <= 1000 * result[side]["seconds"] * os.cpu_count() * 1.1
+        assert 0 < result[side]["busiest_worker_share"] <= 1
     assert result["inconsistent_dossiers"] == 0
     assert [r["errors"] for r in result["reads"]] == [0] * len(result["reads"])
     assert {r["samples"] for r in result["reads"]} == {SMOKE.samples}
