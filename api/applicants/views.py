@@ -121,4 +121,4 @@ def get_log(dossier_id: int):
     """The dossier's audit entries, oldest first."""
     rt = runtime()
     entries = services.dossier_log(uow=rt.uow, actor=current_actor(), dossier_id=dossier_id)
-    return {"dossier_id": dossier_id, "entries": [present.entry(e) for e in entries]}
+    return answer({"dossier_id": dossier_id, "entries": [present.entry(e) for e in entries]})

@@ -11,7 +11,15 @@ import pytest
 from marshmallow import Schema
 
 from api.applicants.present import SENSITIVE
-from api.applicants.schemas import DossierOut, NextStep, PublicityOut, Reason, RecordCreated
+from api.applicants.schemas import (
+    AuditEntryOut,
+    DossierOut,
+    LogOut,
+    NextStep,
+    PublicityOut,
+    Reason,
+    RecordCreated,
+)
 from tests.helpers import dossier_in, fire
 
 STATES = ("applicant", "activist", "publicity", "approval", "probationary",
@@ -57,3 +65,8 @@ def test_answers_to_acts_are_what_the_schemas_document(client, rt, org):
                  reason="本人申请")
     assert fired.status_code == 200
     _dossier_documented_exactly(fired.json)
+    log = client.get(f"/api/v1/applicants/{walked['id']}/log", headers=org.headers("auditor"))
+    _documented_exactly(LogOut(), log.json)
+    for entry in log.json["entries"]:
+        assert set(entry) == set(AuditEntryOut().fields)
+    assert [e["action"] for e in log.json["entries"]][-2:] == ["talk", "withdraw"]
