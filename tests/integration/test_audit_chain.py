@@ -6,16 +6,18 @@ from __future__ import annotations
 import itertools
 import json
 from dataclasses import replace
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import delete, insert, text, update
 from sqlalchemy.exc import DBAPIError
 
 from tests.helpers import dossier_in
-from workflow.audit import entry_hash
+from workflow.audit import entry_hash, hashed_values, sealed
 from workflow.auditing import services
 from workflow.auditing.chain import Checkpoint
 from workflow.store import append_only
+from workflow.store.audit_log import AuditLog
 from workflow.store.tables import audit_entries, dossiers
 
 E = audit_entries.c
@@ -62,6 +64,32 @@ def test_entries_are_chained_and_verify_clean(rt, two_dossiers):
     assert result.ok and result.entries == sum(len(entries_of(rt, d)) for d in two_dossiers)
 
 
+def test_the_database_gives_days_and_instants_as_they_are_hashed(rt, two_dossiers):
+    """Verification takes the day and the instant as text made by the database: the same text
+    `date.isoformat` and `utc_text` make, in whatever time zone the session runs."""
+    victim, _ = two_dossiers
+    log = entries_of(rt, victim)
+    # An entry whose instant has no microseconds and whose day is far back, as one more link.
+    odd = sealed(replace(log[-1], seq=len(log) + 1, effective_date=date(999, 1, 2),
+                         recorded_at=datetime(2026, 1, 1, tzinfo=UTC)), log[-1].hash)
+    tamper(rt, insert(audit_entries).values(
+               **{c.name: getattr(odd, c.name) for c in audit_entries.c if c.name != "id"}),
+           update(dossiers).where(dossiers.c.id == victim).values(version=odd.seq))
+    expected = {(e.dossier_id, e.seq): [*hashed_values(e, e.prev_hash), e.seq, e.hash]
+                for d in two_dossiers for e in entries_of(rt, d)}
+    with rt.uow.transaction() as tx:
+        connection = tx.repo.connection
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql("SET LOCAL TIME ZONE 'Asia/Shanghai'")
+        rows = [list(row) for row in AuditLog(connection).hashed_chains("/")]
+    [last] = [row for row in rows if (row[0], row[14]) == (victim, odd.seq)]
+    assert last[5:11:5] == ["0999-01-02", "2026-01-01T00:00:00.000000+00:00"]
+    for row in rows:
+        row[6] = json.loads(row[6])
+    assert {(row[0], row[14]): row[:16] for row in rows} == expected
+    assert verify(rt).ok
+
+
 @pytest.mark.parametrize("statement", ["update", "delete"])
 def test_the_database_refuses_to_change_or_delete_entries(rt, two_dossiers, statement):
     victim, _ = two_dossiers
@@ -88,6 +116,16 @@ def test_an_edited_payload_is_named(rt, two_dossiers, payload):
     tamper(rt, change)
     problem = only_problem(verify(rt), victim)
     assert (problem.seq, problem.kind) == (3, "payload_altered")
+
+
+def test_an_edited_day_is_named_even_of_another_type(rt, two_dossiers):
+    victim, _ = two_dossiers
+    # SQLite keeps whatever it is given; PostgreSQL only another date.
+    day = "20240101" if rt.engine.dialect.name == "sqlite" else "effective_date + 1"
+    tamper(rt, text(f"UPDATE audit_entries SET effective_date = {day} "
+                    f"WHERE dossier_id = {victim} AND seq = 2"))
+    problem = only_problem(verify(rt), victim)
+    assert (problem.seq, problem.kind) == (2, "payload_altered")
 
 
 def test_a_deleted_middle_entry_is_named(rt, two_dossiers):

@@ -18,13 +18,13 @@ from multiprocessing import get_context
 from zoneinfo import ZoneInfo
 
 from workflow.actors import Actor
-from workflow.audit import AuditEntry, hash_values
+from workflow.audit import AuditEntry
 from workflow.auditing.chain import (
     Checkpoint,
-    Link,
     Problem,
     against_checkpoint,
     check_chain,
+    verify_chains,
 )
 from workflow.auditing.compliance import Finding, replay, unreplayable
 from workflow.auditing.query import EntryFilter
@@ -195,27 +195,11 @@ def _verify_in_worker(
 
 def _verify_part(uow: UnitOfWork, scope: str, kept: dict[int, tuple[int, str]],
                  partition: Partition | None) -> Verification:
-    kept = dict(kept)
-    problems: list[Problem] = []
-    entries = dossiers = 0
     with uow.transaction() as tx:
         log = AuditLog(tx.repo.connection)
-        chains = groupby(log.hashed_chains(scope, partition), key=lambda row: row[0][0])
-        for dossier_id, chain in chains:
-            head = kept.pop(dossier_id, None)
-            links, version, at_head = [], None, None
-            for values, seq, stored, dossier_version in chain:
-                version = dossier_version
-                links.append(Link(seq, values[-1], stored, hash_values(values)))
-                if head is not None and seq == head[0]:
-                    at_head = stored
-            entries += len(links)
-            dossiers += 1
-            problem = check_chain(dossier_id, links, version)
-            if problem is None and head is not None:
-                problem = against_checkpoint(dossier_id, head, len(links), at_head)
-            if problem is not None:
-                problems.append(problem)
+        verdict = verify_chains(log.hashed_chains(scope, partition), kept)
+        entries, dossiers, problems = verdict.entries, verdict.dossiers, verdict.problems
+        kept = verdict.unseen
         for dossier_id, version in log.dossiers_without_entries(scope, partition):
             dossiers += 1
             head = kept.pop(dossier_id, None)
