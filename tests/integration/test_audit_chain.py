@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import itertools
 import json
+import threading
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from multiprocessing import get_all_start_methods, get_context
 
 import pytest
 from sqlalchemy import delete, insert, text, update
@@ -223,6 +225,35 @@ def test_an_altered_checkpoint_file_is_named(rt, two_dossiers):
     data["heads"][0][1] -= 1  # hide an entry from the kept record
     result = verify(rt, Checkpoint.from_json(data))
     assert [(p.dossier_id, p.kind) for p in result.problems] == [(None, "checkpoint_invalid")]
+
+
+@pytest.mark.parametrize("start", ["fork", "spawn"])
+def test_worker_processes_verify_as_one_process_does(rt, two_dossiers, monkeypatch, start):
+    if start not in get_all_start_methods():
+        pytest.skip(f"no {start} here")
+    victim, _ = two_dossiers
+    kept = services.make_checkpoint(uow=rt.uow, env=rt.env, actor=services.COMMAND_LINE)
+    tamper(rt, delete(audit_entries).where((E.dossier_id == victim) & (E.seq == 4)))
+    monkeypatch.setattr(services, "_worker_context", lambda: get_context(start))
+    shared = services.verify(uow=rt.uow, actor=services.COMMAND_LINE, checkpoint=kept, jobs=2)
+    assert shared == verify(rt, kept)
+    assert [(p.dossier_id, p.seq, p.kind) for p in shared.problems] == [
+        (victim, 5, "entry_missing")]
+
+
+def test_workers_are_forked_only_while_no_other_thread_runs():
+    if "fork" not in get_all_start_methods():
+        pytest.skip("no fork here")
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert services._worker_context().get_start_method() == "spawn"
+    finally:
+        stop.set()
+        other.join()
+    if threading.active_count() == 1:
+        assert services._worker_context().get_start_method() == "fork"
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
