@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import threading
 from dataclasses import replace
 from datetime import UTC, date, datetime
@@ -273,6 +274,15 @@ def test_the_cli_exits_non_zero_naming_the_broken_entry(runner, rt, two_dossiers
     bad = tmp_path / "bad.json"
     bad.write_text("{}")
     assert runner.invoke(args=["audit", "verify", "--checkpoint", str(bad)]).exit_code == 2
+
+
+def test_the_cli_shares_the_work_among_the_cpus_by_default(runner, rt, two_dossiers,
+                                                           monkeypatch):
+    jobs, real = [], services.verify
+    monkeypatch.setattr(services, "verify", lambda **kw: jobs.append(kw["jobs"]) or real(**kw))
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 0, result.output
+    assert jobs == [os.cpu_count() or 1]
 
 
 def test_compliance_reports_a_damaged_log_and_goes_on(rt, two_dossiers):
