@@ -19,7 +19,7 @@ from tests.helpers import dossier_in
 from workflow.audit import entry_hash, hashed_values, sealed
 from workflow.auditing import services
 from workflow.auditing.chain import Checkpoint
-from workflow.store import append_only
+from workflow.store import append_only, audit_log
 from workflow.store.audit_log import AuditLog
 from workflow.store.tables import audit_entries, dossiers
 
@@ -91,6 +91,22 @@ def test_the_database_gives_days_and_instants_as_they_are_hashed(rt, two_dossier
         row[6] = json.loads(row[6])
     assert {(row[0], row[14]): row[:16] for row in rows} == expected
     assert verify(rt).ok
+
+
+def test_the_other_ways_of_reading_the_chains_verify_alike(rt, two_dossiers, monkeypatch):
+    victim, _ = two_dossiers
+    tamper(rt, delete(audit_entries).where((E.dossier_id == victim) & (E.seq == 3)))
+    expected = verify(rt)
+    assert [(p.seq, p.kind) for p in expected.problems] == [(4, "entry_missing")]
+    # A libpq without chunked rows: SQLAlchemy's server-side cursor.
+    monkeypatch.setattr(audit_log, "_libpq_streams_chunks", lambda: False)
+    assert verify(rt) == expected
+    if rt.engine.dialect.name == "postgresql":
+        # A database whose dates and instants are turned into text in Python (the driver
+        # gives date and datetime objects, as psycopg does).
+        monkeypatch.setattr(audit_log, "_hashed_day_and_moment",
+                            lambda dialect: (E.effective_date, E.recorded_at))
+        assert verify(rt) == expected
 
 
 @pytest.mark.parametrize("statement", ["update", "delete"])

@@ -2,7 +2,8 @@
 
 Pages are keyset-paginated on the entry id (`id > cursor ORDER BY id`), so the thousandth
 page costs what the first does. Streams fetch in batches (`yield_per`; a server-side cursor on
-PostgreSQL) and must be consumed inside the transaction that opened them.
+PostgreSQL; verification's rows in streamed chunks, see `hashed_chains`) and must be consumed
+inside the transaction that opened them.
 """
 
 from __future__ import annotations
