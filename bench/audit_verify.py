@@ -1,11 +1,15 @@
 """Audit log benchmark, run by hand: verification speed and export memory.
 
-    python bench/audit_verify.py [--entries 100000] [--database URL]
+    python bench/audit_verify.py [--entries 100000] [--database URL] [--runs 3] [--skip-export]
 
-Fills a fresh database (a temporary SQLite file by default) with synthetic dossiers of 20
-hash-chained entries each (Chinese names and payloads), then measures:
+Fills a fresh database (a temporary SQLite file by default; a URL must name an empty
+database, e.g. one just made with `createdb`) with synthetic dossiers of 20 hash-chained
+entries each (Chinese names and payloads), then measures:
 
-- verification: entries per second of `recruitflow audit verify` (the service function);
+- verification: entries per second of `recruitflow audit verify` (the service function, so
+  without the command's start-up), `--runs` times in one process and as many with one worker
+  per CPU, each with the wall clock, the CPU time of this process and its workers, and the
+  load average (the machine may be shared);
 - export: peak RSS of a child process exporting every entry as CSV, XLSX and JSON Lines, for
   the full log and for a tenth of it; bounded memory shows as nearly equal peaks.
 
@@ -17,6 +21,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -117,6 +122,13 @@ def peak_rss_mib(url: str, kind: str, limit_dossier: int | None) -> tuple[float,
     return peak_kib / 1024, time.perf_counter() - started
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and of its children that have ended (verification workers)."""
+    own, children = (resource.getrusage(who)
+                     for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--entries", type=int, default=100_000)
@@ -124,6 +136,8 @@ def main() -> None:
     parser.add_argument("--child")
     parser.add_argument("--limit", type=int)
     parser.add_argument("--skip-export", action="store_true")
+    parser.add_argument("--runs", type=int, default=3,
+                        help="verifications with each number of jobs (1 and one per CPU)")
     args = parser.parse_args()
     if args.child:
         export_child(args.database, args.child, args.limit)
@@ -134,16 +148,19 @@ def main() -> None:
         fill(url, args.entries)
         print(f"filled {args.entries} entries in {time.perf_counter() - started:.1f} s ({url})")
         uow = UnitOfWork(make_engine(url))
-        for jobs in (1, 1, os.cpu_count() or 1):
-            started, cpu = time.perf_counter(), time.process_time()
-            with services.without_cycle_collection():  # as `recruitflow audit verify`
-                result = services.verify(uow=uow, actor=services.COMMAND_LINE, jobs=jobs)
-            elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
-            # CPU time too: on a shared machine the wall clock includes waiting for a core.
-            print(f"verify --jobs {jobs}: {result.entries} entries, ok={result.ok}, "
-                  f"{elapsed:.2f} s wall ({result.entries / elapsed:,.0f} entries/s)"
-                  + (f", {cpu:.2f} s CPU ({result.entries / cpu:,.0f} entries/CPU-s)"
-                     if jobs == 1 else ""))
+        print("load average before verifying: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
+        for jobs in sorted({1, os.cpu_count() or 1}):
+            for _ in range(args.runs):
+                started, cpu = time.perf_counter(), cpu_seconds()
+                with services.without_cycle_collection():  # as `recruitflow audit verify`
+                    result = services.verify(uow=uow, actor=services.COMMAND_LINE, jobs=jobs)
+                elapsed, cpu = time.perf_counter() - started, cpu_seconds() - cpu
+                # CPU time too (this process and its workers; the database server's is not
+                # counted): on a shared machine the wall clock includes waiting for a core.
+                print(f"verify --jobs {jobs}: {result.entries} entries, ok={result.ok}, "
+                      f"{elapsed:.2f} s wall ({result.entries / elapsed:,.0f} entries/s), "
+                      f"{cpu:.2f} s CPU ({result.entries / cpu:,.0f} entries/CPU-s), "
+                      f"load average {os.getloadavg()[0]:.2f}")
         # A page of 100 (the API's default), first and near the end, under some filters.
         last_id = args.entries - 2 * PER_DOSSIER
         for label, filters in [

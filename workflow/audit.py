@@ -97,6 +97,10 @@ def canonical(values: list[Any]) -> bytes:
     return _encode(values).encode()
 
 
+# `canonical` before its UTF-8 encoding, for verification's hot loop (one call less an entry).
+canonical_text = _encode
+
+
 def hash_values(values: list[Any]) -> str:
     return hashlib.sha256(canonical(values)).hexdigest()
 

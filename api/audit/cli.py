@@ -4,6 +4,7 @@ command line, over the whole database."""
 from __future__ import annotations
 
 import json
+import os
 import sys
 from dataclasses import asdict
 
@@ -24,9 +25,10 @@ DAY = click.DateTime(formats=["%Y-%m-%d"])
 @audit.command("verify")
 @click.option("--checkpoint", "checkpoint_file", type=click.File("rb"),
               help="a checkpoint kept from `recruitflow audit checkpoint`")
-@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
-              help="processes sharing the work, by ranges of dossier ids (e.g. the number of "
-                   "CPUs, on a machine otherwise idle)")
+@click.option("--jobs", type=click.IntRange(min=1), default=lambda: os.cpu_count() or 1,
+              show_default="one per CPU",
+              help="processes sharing the work, by ranges of dossier ids (1: this process "
+                   "alone)")
 def verify_command(checkpoint_file, jobs: int) -> None:
     """Recompute every hash chain; exit 1 naming each damaged chain's first broken entry."""
     checkpoint = None

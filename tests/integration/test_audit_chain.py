@@ -5,17 +5,22 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
+import threading
 from dataclasses import replace
+from datetime import UTC, date, datetime
+from multiprocessing import get_all_start_methods, get_context
 
 import pytest
 from sqlalchemy import delete, insert, text, update
 from sqlalchemy.exc import DBAPIError
 
 from tests.helpers import dossier_in
-from workflow.audit import entry_hash
+from workflow.audit import entry_hash, hashed_values, sealed
 from workflow.auditing import services
 from workflow.auditing.chain import Checkpoint
-from workflow.store import append_only
+from workflow.store import append_only, audit_log
+from workflow.store.audit_log import AuditLog
 from workflow.store.tables import audit_entries, dossiers
 
 E = audit_entries.c
@@ -62,6 +67,48 @@ def test_entries_are_chained_and_verify_clean(rt, two_dossiers):
     assert result.ok and result.entries == sum(len(entries_of(rt, d)) for d in two_dossiers)
 
 
+def test_the_database_gives_days_and_instants_as_they_are_hashed(rt, two_dossiers):
+    """Verification takes the day and the instant as text made by the database: the same text
+    `date.isoformat` and `utc_text` make, in whatever time zone the session runs."""
+    victim, _ = two_dossiers
+    log = entries_of(rt, victim)
+    # An entry whose instant has no microseconds and whose day is far back, as one more link.
+    odd = sealed(replace(log[-1], seq=len(log) + 1, effective_date=date(999, 1, 2),
+                         recorded_at=datetime(2026, 1, 1, tzinfo=UTC)), log[-1].hash)
+    tamper(rt, insert(audit_entries).values(
+               **{c.name: getattr(odd, c.name) for c in audit_entries.c if c.name != "id"}),
+           update(dossiers).where(dossiers.c.id == victim).values(version=odd.seq))
+    expected = {(e.dossier_id, e.seq): [*hashed_values(e, e.prev_hash), e.seq, e.hash]
+                for d in two_dossiers for e in entries_of(rt, d)}
+    with rt.uow.transaction() as tx:
+        connection = tx.repo.connection
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql("SET LOCAL TIME ZONE 'Asia/Shanghai'")
+        rows = [list(row) for row in AuditLog(connection).hashed_chains("/")]
+    [last] = [row for row in rows if (row[0], row[14]) == (victim, odd.seq)]
+    assert last[5:11:5] == ["0999-01-02", "2026-01-01T00:00:00.000000+00:00"]
+    for row in rows:
+        row[6] = json.loads(row[6])
+    assert {(row[0], row[14]): row[:16] for row in rows} == expected
+    assert verify(rt).ok
+
+
+def test_the_other_ways_of_reading_the_chains_verify_alike(rt, two_dossiers, monkeypatch):
+    victim, _ = two_dossiers
+    tamper(rt, delete(audit_entries).where((E.dossier_id == victim) & (E.seq == 3)))
+    expected = verify(rt)
+    assert [(p.seq, p.kind) for p in expected.problems] == [(4, "entry_missing")]
+    # A libpq without chunked rows: SQLAlchemy's server-side cursor.
+    monkeypatch.setattr(audit_log, "_libpq_streams_chunks", lambda: False)
+    assert verify(rt) == expected
+    if rt.engine.dialect.name == "postgresql":
+        # A database whose dates and instants are turned into text in Python (the driver
+        # gives date and datetime objects, as psycopg does).
+        monkeypatch.setattr(audit_log, "_hashed_day_and_moment",
+                            lambda dialect: (E.effective_date, E.recorded_at))
+        assert verify(rt) == expected
+
+
 @pytest.mark.parametrize("statement", ["update", "delete"])
 def test_the_database_refuses_to_change_or_delete_entries(rt, two_dossiers, statement):
     victim, _ = two_dossiers
@@ -88,6 +135,16 @@ def test_an_edited_payload_is_named(rt, two_dossiers, payload):
     tamper(rt, change)
     problem = only_problem(verify(rt), victim)
     assert (problem.seq, problem.kind) == (3, "payload_altered")
+
+
+def test_an_edited_day_is_named_even_of_another_type(rt, two_dossiers):
+    victim, _ = two_dossiers
+    # SQLite keeps whatever it is given; PostgreSQL only another date.
+    day = "20240101" if rt.engine.dialect.name == "sqlite" else "effective_date + 1"
+    tamper(rt, text(f"UPDATE audit_entries SET effective_date = {day} "
+                    f"WHERE dossier_id = {victim} AND seq = 2"))
+    problem = only_problem(verify(rt), victim)
+    assert (problem.seq, problem.kind) == (2, "payload_altered")
 
 
 def test_a_deleted_middle_entry_is_named(rt, two_dossiers):
@@ -187,6 +244,35 @@ def test_an_altered_checkpoint_file_is_named(rt, two_dossiers):
     assert [(p.dossier_id, p.kind) for p in result.problems] == [(None, "checkpoint_invalid")]
 
 
+@pytest.mark.parametrize("start", ["fork", "spawn"])
+def test_worker_processes_verify_as_one_process_does(rt, two_dossiers, monkeypatch, start):
+    if start not in get_all_start_methods():
+        pytest.skip(f"no {start} here")
+    victim, _ = two_dossiers
+    kept = services.make_checkpoint(uow=rt.uow, env=rt.env, actor=services.COMMAND_LINE)
+    tamper(rt, delete(audit_entries).where((E.dossier_id == victim) & (E.seq == 4)))
+    monkeypatch.setattr(services, "_worker_context", lambda: get_context(start))
+    shared = services.verify(uow=rt.uow, actor=services.COMMAND_LINE, checkpoint=kept, jobs=2)
+    assert shared == verify(rt, kept)
+    assert [(p.dossier_id, p.seq, p.kind) for p in shared.problems] == [
+        (victim, 5, "entry_missing")]
+
+
+def test_workers_are_forked_only_while_no_other_thread_runs():
+    if "fork" not in get_all_start_methods():
+        pytest.skip("no fork here")
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert services._worker_context().get_start_method() == "spawn"
+    finally:
+        stop.set()
+        other.join()
+    if threading.active_count() == 1:
+        assert services._worker_context().get_start_method() == "fork"
+
+
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_the_cli_exits_non_zero_naming_the_broken_entry(runner, rt, two_dossiers, tmp_path,
                                                         jobs):
@@ -204,6 +290,15 @@ def test_the_cli_exits_non_zero_naming_the_broken_entry(runner, rt, two_dossiers
     bad = tmp_path / "bad.json"
     bad.write_text("{}")
     assert runner.invoke(args=["audit", "verify", "--checkpoint", str(bad)]).exit_code == 2
+
+
+def test_the_cli_shares_the_work_among_the_cpus_by_default(runner, rt, two_dossiers,
+                                                           monkeypatch):
+    jobs, real = [], services.verify
+    monkeypatch.setattr(services, "verify", lambda **kw: jobs.append(kw["jobs"]) or real(**kw))
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 0, result.output
+    assert jobs == [os.cpu_count() or 1]
 
 
 def test_compliance_reports_a_damaged_log_and_goes_on(rt, two_dossiers):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from workflow.audit import GENESIS
+from workflow.audit import GENESIS, canonical_text
 
 CHECKPOINT_FORMAT = "recruitflow-audit-checkpoint/1"
 
@@ -93,6 +93,97 @@ def check_chain(dossier_id: int, links: Sequence[Link], version: int | None) -> 
         return problem(version + 1, FORGED, f"the dossier is at version {version}: entries "
                        "after it are not its own")
     return None
+
+
+@dataclass
+class ChainsVerdict:
+    """What `verify_chains` found: entries and dossiers seen, the problems, and the
+    checkpoint's heads whose dossiers had no entries among the rows."""
+
+    entries: int = 0
+    dossiers: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    unseen: dict[int, tuple[int, str]] = field(default_factory=dict)
+
+
+def verify_chains(rows: Iterable[Sequence[Any]],
+                  kept: Mapping[int, tuple[int, str]]) -> ChainsVerdict:
+    """Recompute the hash of every entry and check each dossier's chain (and, given the kept
+    heads of a checkpoint, that it still holds what the checkpoint saw).
+
+    `rows` are `AuditLog.hashed_chains` rows, by dossier and seq: the hashed fields in
+    `HASHED` order, with the day and the instant already as hashed and the payload as its
+    stored JSON text, then seq, the stored hash and the dossier's version. The hot loop of
+    verification: per entry it parses the payload, serialises the values canonically and
+    hashes them, and checks the link with plain comparisons; `check_chain` then names what is
+    wrong with a chain that fails them, and is not needed for one that passes (it finds
+    nothing exactly when every entry's hash is its content's, every entry links to the one
+    before, seqs run 1, 2, 3… and their count is the dossier's version)."""
+    verdict = ChainsVerdict(unseen=dict(kept))
+    sha256, text_of = hashlib.sha256, canonical_text
+    decode = _PAYLOAD.raw_decode
+    current: int | None = None
+    links: list[tuple[int, str, str, str]] = []
+    intact, expected, version = True, GENESIS, None
+    for (dossier_id, kind, action, from_state, to_state, day, stored_payload, actor_id,
+         actor_name, actor_role, moment, request_id, rulebook_id, prev_hash, seq, stored,
+         dossier_version) in rows:
+        if dossier_id != current:
+            if current is not None:
+                _judge(verdict, current, links, intact, version)
+            current, links, intact, expected = dossier_id, [], True, GENESIS
+            version = dossier_version
+        # raw_decode skips json.loads' whitespace scans; anything unusual takes the long way.
+        try:
+            payload, end = decode(stored_payload)
+            if end != len(stored_payload):
+                payload = _parsed(stored_payload)
+        except (TypeError, ValueError, RecursionError):
+            payload = _parsed(stored_payload)
+        try:
+            computed = sha256(text_of([
+                dossier_id, kind, action, from_state, to_state, day, payload, actor_id,
+                actor_name, actor_role, moment, request_id, rulebook_id, prev_hash,
+            ]).encode()).hexdigest()
+        except (TypeError, ValueError, RecursionError):
+            computed = ""  # no canonical form (NaN, say): no entry was ever hashed from it
+        links.append((seq, prev_hash, stored, computed))
+        if computed != stored or prev_hash != expected or seq != len(links):
+            intact = False
+        expected = stored
+    if current is not None:
+        _judge(verdict, current, links, intact, version)
+    return verdict
+
+
+_PAYLOAD = json.JSONDecoder()
+
+
+def _parsed(stored_payload: Any) -> Any:
+    """The stored payload text as JSON; text that is not one JSON value stays as stored: its
+    hash cannot match, and the verdict says so."""
+    try:
+        return _PAYLOAD.decode(stored_payload)
+    except (TypeError, ValueError, RecursionError):
+        return stored_payload
+
+
+def _judge(verdict: ChainsVerdict, dossier_id: int, links: list[tuple[int, str, str, str]],
+           intact: bool, version: int | None) -> None:
+    count = len(links)
+    verdict.entries += count
+    verdict.dossiers += 1
+    head = verdict.unseen.pop(dossier_id, None)
+    if intact and count == version:
+        problem = None
+    else:
+        problem = check_chain(dossier_id, [Link._make(link) for link in links], version)
+    if problem is None and head is not None:
+        # An intact chain: entry n is links[n - 1].
+        at_head = links[head[0] - 1][2] if 1 <= head[0] <= count else None
+        problem = against_checkpoint(dossier_id, head, count, at_head)
+    if problem is not None:
+        verdict.problems.append(problem)
 
 
 def _leaf(dossier_id: int, seq: int, head: str) -> bytes:

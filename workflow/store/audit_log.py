@@ -2,23 +2,37 @@
 
 Pages are keyset-paginated on the entry id (`id > cursor ORDER BY id`), so the thousandth
 page costs what the first does. Streams fetch in batches (`yield_per`; a server-side cursor on
-PostgreSQL) and must be consumed inside the transaction that opened them.
+PostgreSQL; verification's rows in streamed chunks, see `hashed_chains`) and must be consumed
+inside the transaction that opened them.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Select, Text, cast, exists, func, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    Text,
+    cast,
+    exists,
+    func,
+    literal_column,
+    select,
+)
 
 from workflow.audit import HASHED, AuditEntry, utc_text
 from workflow.auditing.query import EntryFilter
 from workflow.store.tables import audit_entries, dossiers, organizations
 
 BATCH = 2000
+# Rows a chunk when verification streams from PostgreSQL: the client's CPU per entry was a few
+# per cent lower at 250-1000 than at 2000-8000 (bench/audit_verify.py).
+STREAM_CHUNK = 1000
 # (first, last): the dossiers with ids in this range, inclusive, so that processes can share a
 # verification, each reading only its part of the (dossier_id, seq) index.
 Partition = tuple[int, int]
@@ -56,6 +70,47 @@ def _filtered(query: Select, f: EntryFilter) -> Select:
         (f.effective_to, lambda v: c.effective_date <= v),
     ]
     return query.where(*(make(value) for value, make in conditions if value is not None))
+
+
+# What `hashed_chains` gives per entry: the hashed fields in `HASHED` order (the day, the
+# instant and the payload as text), then the entry's seq and stored hash and its dossier's
+# version.
+HASHED_ROW = (*HASHED, "seq", "hash", "dossier_version")
+# The instant as `utc_text` writes it, by PostgreSQL's to_char (no locale-dependent field).
+_PG_UTC_TEXT = """'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'"""
+
+
+def _hashed_day_and_moment(dialect: str) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+    """The effective date and the server time as the hash takes them, computed by the
+    database; the bare columns on a database not listed here (then normalised in Python)."""
+    c = audit_entries.c
+    if dialect == "postgresql":
+        return (func.to_char(c.effective_date, literal_column("'YYYY-MM-DD'")),
+                func.to_char(func.timezone(literal_column("'UTC'"), c.recorded_at),
+                             literal_column(_PG_UTC_TEXT)))
+    if dialect == "sqlite":
+        # SQLAlchemy stores a date as "YYYY-MM-DD" and an instant (here always UTC) as
+        # "YYYY-MM-DD HH:MM:SS.ffffff", always to the microsecond.
+        return (c.effective_date,
+                literal_column("substr(audit_entries.recorded_at, 1, 10) || 'T' || "
+                               "substr(audit_entries.recorded_at, 12) || '+00:00'"))
+    return c.effective_date, c.recorded_at
+
+
+def _normalised(rows: Iterator[Sequence[Any]]) -> Iterator[Sequence[Any]]:
+    """Rows of the bare columns in the text form of `_hashed_day_and_moment`."""
+    for row in rows:
+        values = list(row)
+        values[5], values[10] = values[5].isoformat(), utc_text(values[10])
+        yield values
+
+
+@cache
+def _libpq_streams_chunks() -> bool:
+    # psycopg's stream(size=N) needs the chunked-rows mode of libpq 17.
+    import psycopg
+
+    return psycopg.pq.version() >= 170000
 
 
 class AuditLog:
@@ -96,15 +151,22 @@ class AuditLog:
             yield _entry(values), version
 
     def hashed_chains(self, scope: str, partition: Partition | None = None,
-                      ) -> Iterator[tuple[list[Any], int, str, int]]:
-        """(hashed values in `HASHED` order, seq, stored hash, dossier version) of every entry
-        in scope, by dossier and seq: verification's hot loop, so the values come from the
-        driver as stored and are normalised here."""
+                      ) -> Iterator[Sequence[Any]]:
+        """Every entry in scope, by dossier and seq, as a row of `HASHED_ROW` columns:
+        verification's hot loop.
+
+        The day, the instant and the payload come as text, the day and the instant already in
+        their hashed form (`date.isoformat`, `utc_text`) and the payload as stored (parsed by
+        the verifier), so that no date, datetime or SQLAlchemy row is built per entry; rows
+        come straight from the driver (SQLAlchemy's result machinery would cost as much as the
+        hashing; measured with bench/audit_verify.py)."""
         c = audit_entries.c
+        day, moment = _hashed_day_and_moment(self.connection.dialect.name)
+        columns = {"effective_date": day, "payload": cast(c.payload, Text),
+                   "recorded_at": moment}
         query = (
-            # The payload as its stored text on both databases; parsed below.
-            select(*(cast(c.payload, Text) if name == "payload" else getattr(c, name)
-                     for name in HASHED), c.seq, c.hash, dossiers.c.version)
+            select(*(columns.get(name, c[name]) for name in HASHED),
+                   c.seq, c.hash, dossiers.c.version)
             .join(dossiers, dossiers.c.id == c.dossier_id)
             .order_by(c.dossier_id, c.seq)
         )
@@ -113,33 +175,34 @@ class AuditLog:
         if scope != "/":
             query = (query.join(organizations, organizations.c.id == dossiers.c.branch_id)
                      .where(organizations.c.path.startswith(scope, autoescape=True)))
-        # Run as the driver's own SQL: SQLAlchemy's result machinery would cost as much as
-        # the hashing (measured with bench/audit_verify.py).
         compiled = query.compile(dialect=self.connection.dialect)
         params: Any = compiled.construct_params()
         if compiled.positional:
             params = tuple(params[name] for name in compiled.positiontup)
-        result = (self.connection.execution_options(yield_per=BATCH)
-                  .exec_driver_sql(str(compiled), params))
-        decode = json.JSONDecoder().raw_decode
-        for row in result:
-            values = list(row[:14])
-            day, payload, moment = values[5], values[6], values[10]
-            if not isinstance(day, str):
-                values[5] = day.isoformat()
-            # raw_decode skips json.loads' whitespace scans. Text that is not exactly one
-            # JSON value stays text: its hash cannot match, and verification says so.
+        rows = self._driver_rows(str(compiled), params)
+        if day is c.effective_date and moment is c.recorded_at:
+            rows = _normalised(rows)
+        yield from rows
+
+    def _driver_rows(self, sql: str, params: Any) -> Iterator[Sequence[Any]]:
+        """The rows of a query as the driver's own tuples, fetched in batches: streamed on
+        psycopg 3 with a libpq that sends rows in chunks (the server produces the next chunk
+        while this process hashes the last; no round trip per batch), from the sqlite3
+        cursor on SQLite, otherwise through a SQLAlchemy server-side cursor."""
+        driver = self.connection.dialect.driver
+        if driver == "psycopg" and _libpq_streams_chunks():
+            cursor = self.connection.connection.driver_connection.cursor()
+            with cursor:
+                yield from cursor.stream(sql, params, size=STREAM_CHUNK)
+        elif driver == "pysqlite":
+            cursor = self.connection.connection.driver_connection.cursor()
             try:
-                values[6], end = decode(payload)
-                if end != len(payload):
-                    values[6] = payload
-            except ValueError:
-                values[6] = payload
-            # SQLite keeps the UTC instant as "YYYY-MM-DD HH:MM:SS.ffffff" (SQLAlchemy's
-            # storage format, always to the microsecond); PostgreSQL hands back a datetime.
-            values[10] = (f"{moment[:10]}T{moment[11:]}+00:00" if isinstance(moment, str)
-                          else utc_text(moment))
-            yield values, row[14], row[15], row[16]
+                yield from cursor.execute(sql, params)
+            finally:
+                cursor.close()
+        else:
+            yield from (self.connection.execution_options(yield_per=BATCH)
+                        .exec_driver_sql(sql, params))
 
     def dossiers_without_entries(self, scope: str, partition: Partition | None = None,
                                  ) -> list[tuple[int, int]]:
