@@ -48,6 +48,8 @@ class Dossier:
     candidate_on: date | None = None
     publicity_started_on: date | None = None
     voted_on: date | None = None
+    # The day the committee approved the admission (probation itself runs from the vote).
+    admitted_on: date | None = None
     extension_months: int = 0
     conversion_voted_on: date | None = None
     membership_on: date | None = None

@@ -14,7 +14,7 @@ from workflow.roles import Role
 from workflow.store.tables import audit_entries, dossiers
 
 
-@pytest.mark.parametrize("target", ["probationary", "full_member"])
+@pytest.mark.parametrize("target", ["activist", "approval", "probationary", "full_member"])
 def test_a_template_is_the_history_the_service_writes(client, rt, org, target):
     walked = dossier_in(client, rt, org, target)
     env = rt.env
@@ -44,6 +44,12 @@ def test_a_template_is_the_history_the_service_writes(client, rt, org, target):
     assert {k: (v.isoformat() if isinstance(v, date) else v)
             for k, v in template.facts.items() if k.endswith("_on")} == {
         k: v for k, v in walked["dates"].items() if k != "applied_on"}
+    # The admission date, as the service wrote it.
+    assert (template.facts["admitted_on"] is None) == (target in ("activist", "approval"))
+    with rt.engine.connect() as connection:
+        stored = connection.execute(select(dossiers.c.admitted_on)
+                                    .where(dossiers.c.id == walked["id"])).one()
+    assert template.facts["admitted_on"] == stored.admitted_on
 
 
 def test_generated_dossiers_read_back_consistently(rt):

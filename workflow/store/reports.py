@@ -103,18 +103,17 @@ class Reports:
             .order_by(organizations.c.id, dossiers.c.state)
         ).all()
 
-    def admitted(self, *, scope_path: str, triggers: Iterable[str], start: date,
-                 end: date) -> list[Any]:
-        """The profiles of those admitted (by one of `triggers`) between two dates."""
+    def admitted(self, *, scope_path: str, start: date, end: date) -> list[Any]:
+        """The profiles of those admitted (approved as probationary members) between two
+        dates: an index range per branch of the subtree (`admitted_on`, a fact the approval
+        sets), not a search of the nationwide log."""
         return self.connection.execute(
             select(dossiers.c.id, dossiers.c.gender, dossiers.c.birth_date,
                    dossiers.c.ethnicity, dossiers.c.education, dossiers.c.frontline,
-                   audit_entries.c.effective_date.label("admitted_on"))
-            .select_from(
-                audit_entries.join(dossiers, dossiers.c.id == audit_entries.c.dossier_id)
-                .join(organizations, organizations.c.id == dossiers.c.branch_id))
+                   dossiers.c.admitted_on)
+            .select_from(dossiers.join(organizations,
+                                       organizations.c.id == dossiers.c.branch_id))
             .where(organizations.c.path.startswith(scope_path, autoescape=True),
-                   audit_entries.c.kind == "transition", audit_entries.c.action.in_(list(triggers)),
-                   audit_entries.c.effective_date.between(start, end))
-            .order_by(audit_entries.c.effective_date, dossiers.c.id)
+                   dossiers.c.admitted_on.between(start, end))
+            .order_by(dossiers.c.admitted_on, dossiers.c.id)
         ).all()

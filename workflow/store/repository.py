@@ -31,8 +31,8 @@ PROFILE_FIELDS = ("name", "gender", "birth_date", "applied_on", "ethnicity", "ed
                   "occupation", "frontline", "id_number", "phone")
 # Dossier columns that transitions change; the rest is the applicant's profile.
 FACT_FIELDS = ("state", "version", "last_effective_on", "activist_on", "candidate_on",
-               "publicity_started_on", "voted_on", "extension_months", "conversion_voted_on",
-               "membership_on", "closing_reason")
+               "publicity_started_on", "voted_on", "admitted_on", "extension_months",
+               "conversion_voted_on", "membership_on", "closing_reason")
 
 
 def _aware(moment: datetime) -> datetime:

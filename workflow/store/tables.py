@@ -89,6 +89,7 @@ dossiers = Table(
     Column("candidate_on", Date),
     Column("publicity_started_on", Date),
     Column("voted_on", Date),
+    Column("admitted_on", Date),
     Column("extension_months", SmallInteger, nullable=False, default=0),
     Column("conversion_voted_on", Date),
     Column("membership_on", Date),
@@ -98,6 +99,8 @@ dossiers = Table(
     Index("ix_dossiers_branch_state", "branch_id", "state"),
     Index("ix_dossiers_state", "state"),
     Index("ix_dossiers_name", "name"),
+    # A scope's admissions in a period (statistics).
+    Index("ix_dossiers_branch_admitted_on", "branch_id", "admitted_on"),
 )
 
 members = Table(
