@@ -1,5 +1,5 @@
-"""Migration 0005 on a database with history: admission dates come from the log; it
-downgrades."""
+"""Migration 0005 on a database with history: admission dates come from the log, the deadline
+index starts as not built (the agenda computes every dossier) until a reindex; it downgrades."""
 
 from __future__ import annotations
 
@@ -8,14 +8,20 @@ from datetime import UTC, date, datetime
 from alembic import command
 from sqlalchemy import column, insert, select, table
 
+import states
 from tests.conftest import _empty
+from workflow import agenda
+from workflow.calendar import WorkingDayCalendar
+from workflow.environment import Environment
+from workflow.rulebook import RulebookSet
 from workflow.store.database import make_engine
 from workflow.store.migrate import alembic_config, current_revision, head_revision
 from workflow.store.tables import audit_entries, dossiers, organizations
+from workflow.store.uow import UnitOfWork
 
 # The dossiers table as revision 0004 had it.
 OLD_DOSSIERS = table("dossiers", *[
-    column(c.name, c.type) for c in dossiers.c if c.name != "admitted_on"
+    column(c.name, c.type) for c in dossiers.c if c.name not in ("admitted_on", "next_due")
 ])
 NOW = datetime(2025, 3, 1, 8, 30, tzinfo=UTC)
 
@@ -41,7 +47,7 @@ def _entries(dossier_id: int, steps: list[tuple[str, str, str, date]]) -> list[d
     ]
 
 
-def test_upgrade_backfills_admissions(database_url):
+def test_upgrade_backfills_admissions_and_leaves_the_index_to_build(database_url):
     engine = make_engine(database_url)
     try:
         command.downgrade(alembic_config(engine), "0004")
@@ -69,12 +75,26 @@ def test_upgrade_backfills_admissions(database_url):
         command.upgrade(alembic_config(engine), "head")
         assert current_revision(engine) == head_revision()
         with engine.connect() as connection:
-            admitted = dict(connection.execute(
-                select(dossiers.c.id, dossiers.c.admitted_on)).all())
-        assert admitted == {1: None, 2: approved, 3: date(2025, 2, 1)}
+            rows = {r.id: r for r in connection.execute(
+                select(dossiers.c.id, dossiers.c.admitted_on, dossiers.c.next_due))}
+        assert {i: r.admitted_on for i, r in rows.items()} == {
+            1: None, 2: approved, 3: date(2025, 2, 1)}
+        assert {r.next_due for r in rows.values()} == {None}
+
+        env = Environment(states.PROCEDURE, RulebookSet.from_config(), WorkingDayCalendar())
+        uow = UnitOfWork(engine)
+        assert not agenda.index_is_current(uow=uow, env=env)
+        done = agenda.reindex_if_stale(uow=uow, env=env)
+        assert (done.dossiers, done.changed) == (2, 2)
+        assert agenda.reindex_if_stale(uow=uow, env=env) is None
+        with engine.connect() as connection:
+            due = dict(connection.execute(select(dossiers.c.id, dossiers.c.next_due)).all())
+        # The application talk within a month; probation's end a year after the vote.
+        assert due == {1: date(2024, 4, 1), 2: date(2026, 1, 10), 3: None}
 
         command.downgrade(alembic_config(engine), "0004")
         command.upgrade(alembic_config(engine), "head")
+        assert not agenda.index_is_current(uow=uow, env=env)
     finally:
         command.upgrade(alembic_config(engine), "head")
         engine.dispose()

@@ -51,30 +51,49 @@ class OpenDossier:
     dossier: Dossier
     name: str
     branch_name: str
+    # The deadline index as stored (workflow.deadlines).
+    next_due: date | None = None
 
 
 class Reports:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
 
-    def dossiers_with_records(self, *, scope_path: str,
-                              states: Iterable[str]) -> list[OpenDossier]:
-        """Dossiers of a subtree in the given states, each with its records (two queries)."""
-        where = and_(organizations.c.path.startswith(scope_path, autoescape=True),
-                     dossiers.c.state.in_(list(states)))
+    def dossiers_with_records(self, *, scope_path: str, states: Iterable[str],
+                              due_by: date | None = None) -> list[OpenDossier]:
+        """Dossiers of a subtree in the given states, each with its records (two queries).
+
+        With `due_by`, only those whose deadline index (`next_due`, a lower bound of their
+        due dates) is on or before that day: an index range per branch of the subtree."""
+        conditions = [organizations.c.path.startswith(scope_path, autoescape=True),
+                      dossiers.c.state.in_(list(states))]
+        if due_by is not None:
+            conditions.append(dossiers.c.next_due <= due_by)
+        return self._with_records(and_(*conditions))
+
+    def open_dossiers_after(self, *, after_id: int, states: Iterable[str],
+                            limit: int) -> list[OpenDossier]:
+        """The next `limit` dossiers in the given states by id, after `after_id`, each with
+        its records: a rebuild of the deadline index, batch by batch."""
+        return self._with_records(and_(dossiers.c.id > after_id,
+                                       dossiers.c.state.in_(list(states))), limit=limit)
+
+    def _with_records(self, where: Any, *, limit: int | None = None) -> list[OpenDossier]:
         joined = dossiers.join(organizations, organizations.c.id == dossiers.c.branch_id)
         rows = self.connection.execute(
             select(dossiers, organizations.c.name.label("branch_name"))
-            .select_from(joined).where(where).order_by(dossiers.c.id)
+            .select_from(joined).where(where).order_by(dossiers.c.id).limit(limit)
         ).all()
+        if not rows:
+            return []
         records: dict[int, list[Record]] = defaultdict(list)
+        chosen = (select(dossiers.c.id).select_from(joined).where(where)
+                  .order_by(dossiers.c.id).limit(limit))
         entries = self.connection.execute(
             select(audit_entries.c.dossier_id, audit_entries.c.id, audit_entries.c.action,
                    audit_entries.c.effective_date,
                    cast(audit_entries.c.payload, Text).label("payload"))
-            .where(audit_entries.c.kind == "record",
-                   audit_entries.c.dossier_id.in_(
-                       select(dossiers.c.id).select_from(joined).where(where)))
+            .where(audit_entries.c.kind == "record", audit_entries.c.dossier_id.in_(chosen))
             .order_by(audit_entries.c.dossier_id, audit_entries.c.seq)
         )
         for e in entries:
@@ -85,7 +104,7 @@ class Reports:
                 Dossier(id=row.id, branch_id=row.branch_id, birth_date=row.birth_date,
                         applied_on=row.applied_on, records=records[row.id],
                         **{k: getattr(row, k) for k in FACT_FIELDS}),
-                row.name, row.branch_name,
+                row.name, row.branch_name, row.next_due,
             )
             for row in rows
         ]
