@@ -113,7 +113,10 @@ class Reports:
         """(branch_id, branch_name, state, count) for every branch of a subtree."""
         return self.connection.execute(
             select(organizations.c.id.label("branch_id"), organizations.c.name.label("branch_name"),
-                   dossiers.c.state, func.count(dossiers.c.id).label("count"))
+                   # Counting a column of ix_dossiers_branch_state, not the id, lets
+                   # PostgreSQL count from the index alone (a committee's dossiers lie all
+                   # over the table: visiting their rows was a sequential scan of it).
+                   dossiers.c.state, func.count(dossiers.c.state).label("count"))
             .select_from(organizations.outerjoin(dossiers,
                                                  dossiers.c.branch_id == organizations.c.id))
             .where(organizations.c.path.startswith(scope_path, autoescape=True),
