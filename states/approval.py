@@ -47,6 +47,7 @@ APPROVAL_DEADLINE = Rule(
         Deadline("approval_deadline", approval_due(d, rb), "Committee approval", "党委审批")
         if d.state in APPROVAL_STATES else None
     ),
+    deadline_records=("extension_reason",),
 )
 
 

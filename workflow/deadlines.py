@@ -62,6 +62,12 @@ def deadline_rules(procedure: Procedure) -> list[Rule]:
     return [rule for rule in procedure.rules().values() if rule.deadline is not None]
 
 
+def deadline_record_types(procedure: Procedure) -> frozenset[str]:
+    """The record types some deadline reads (each rule declares its own): all a dossier's
+    deadlines can be computed from, and all the agenda loads."""
+    return frozenset(t for rule in deadline_rules(procedure) for t in rule.deadline_records)
+
+
 def earliest_due(dossier: Dossier, procedure: Procedure, rulebooks: RulebookSet) -> date | None:
     """A day on or before which every open deadline of the dossier falls due, under any
     rulebook version of the set and any calendar; None when no deadline is open."""

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NoReturn
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,29 @@ class Record:
     type: str
     date: date
     data: Mapping[str, Any] = field(default_factory=dict)
+
+
+class RecordsNotLoaded(LookupError):
+    """A computation looked at a dossier's records, which were not read (`NOT_LOADED`)."""
+
+
+class _NotLoaded(Sequence[Record]):
+    """Stands for records not read from the database. Any look at them raises, so that what
+    needs them is computed again with them, never without them (the agenda reads records
+    only for the dossiers whose deadlines look at them)."""
+
+    # Sequence's iteration, `in` and truth all go through these two.
+    def __getitem__(self, index: Any) -> NoReturn:
+        raise RecordsNotLoaded
+
+    def __len__(self) -> NoReturn:
+        raise RecordsNotLoaded
+
+    def __repr__(self) -> str:
+        return "NOT_LOADED"
+
+
+NOT_LOADED: Sequence[Record] = _NotLoaded()
 
 
 @dataclass

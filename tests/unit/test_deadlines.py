@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import date
 
 import pytest
 
 from states import PROCEDURE
 from workflow.calendar import WorkingDayCalendar
-from workflow.deadlines import EVERY_DAY, earliest_due, fingerprint
+from workflow.deadlines import (
+    EVERY_DAY,
+    deadline_record_types,
+    deadline_rules,
+    earliest_due,
+    fingerprint,
+)
+from workflow.dossier import NOT_LOADED, Dossier, Record, RecordsNotLoaded
 from workflow.rulebook import RulebookSet
 
 SHORTER = {"id": "short", "effective_from": "2030-01-01", "approval_months": 1}
@@ -62,3 +70,49 @@ def test_the_fingerprint_follows_the_rulebooks():
     later = {**SHORTER, "effective_from": "2031-01-01"}
     assert fingerprint(PROCEDURE, RulebookSet.from_config({}, [later])) != fingerprint(
         PROCEDURE, RulebookSet.from_config({}, [SHORTER]))
+
+
+class _Spy(Dossier):
+    """Notes the record types asked for; any other look at the records raises."""
+
+    def __init__(self, dossier: Dossier) -> None:
+        super().__init__(**{f.name: getattr(dossier, f.name) for f in fields(Dossier)})
+        self.kept, self.records, self.asked = dossier.records, NOT_LOADED, set()
+
+    def records_of(self, record_type: str, since: date | None = None) -> list[Record]:
+        self.asked.add(record_type)
+        return [r for r in self.kept
+                if r.type == record_type and (since is None or r.date >= since)]
+
+
+def test_each_deadline_reads_only_the_records_it_declares(make):
+    """The agenda loads only the declared types (`Rule.deadline_records`) for a dossier whose
+    deadlines look at its records: a deadline reading another type would go wrong there."""
+    every_type = [make.record(r.name, date(2025, 1, 5), member_id=1, objection_id=1,
+                              upheld=False, reason="原因", by="书记", summary="摘要",
+                              method="party_members", stage="activist")
+                  for r in PROCEDURE.records]
+    versions = RulebookSet.from_config({}, [SHORTER])
+    for state in [s.name for s in PROCEDURE.states]:
+        for records in ([], every_type):
+            for rule in deadline_rules(PROCEDURE):
+                for rulebook in versions.versions:
+                    spy = _Spy(make.dossier(state, records=records))
+                    try:
+                        rule.deadline(spy, rulebook, EVERY_DAY)
+                    except (AttributeError, TypeError):
+                        continue  # a state without the dates its deadline counts from
+                    assert spy.asked <= set(rule.deadline_records), (rule.id, state)
+    assert deadline_record_types(PROCEDURE) == {"talk", "evaluation", "extension_reason"}
+
+
+def test_a_deadline_that_looks_at_records_not_loaded_says_so(make):
+    activist, probationer = make.dossier("activist"), make.dossier("probationary")
+    activist.records = probationer.records = NOT_LOADED
+    evaluation_due = PROCEDURE.rules()["evaluation_due"]
+    with pytest.raises(RecordsNotLoaded):
+        evaluation_due.deadline(activist, RulebookSet.from_config().versions[0], EVERY_DAY)
+    # A probationer's end of probation needs none.
+    probation_end = PROCEDURE.rules()["probation_end"]
+    assert probation_end.deadline(probationer, RulebookSet.from_config().versions[0],
+                                  EVERY_DAY).due == date(2026, 6, 20)
