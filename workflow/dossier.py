@@ -77,6 +77,7 @@ class Dossier:
     conversion_voted_on: date | None = None
     membership_on: date | None = None
     closing_reason: str | None = None
+    # NOT_LOADED where a read over many dossiers left them out (the agenda's).
     records: list[Record] = field(default_factory=list)
     # Members of the registry that the records name (contacts, sponsors), loaded with the
     # dossier so that guards need no I/O of their own.
