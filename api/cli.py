@@ -1,4 +1,5 @@
-"""The `recruitflow` command: init, create-admin, serve, demo."""
+"""The `recruitflow` command: init, create-admin, serve, demo, rules; `audit`, `agenda` and
+`calendar` groups."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
+from api.agenda.cli import agenda_group, reindex_if_stale
 from api.runtime import runtime
 from workflow import services
 from workflow.store.migrate import upgrade
@@ -17,6 +19,7 @@ def init_command() -> None:
     """Create or upgrade the database schema (idempotent)."""
     upgrade(runtime().engine)
     click.echo(f"Database schema is current: {runtime().engine.url.render_as_string()}")
+    reindex_if_stale()
 
 
 @click.command("create-admin")
@@ -44,6 +47,7 @@ def serve_command(host: str, port: int, workers: int, threads: int) -> None:
     from api.server import serve
 
     upgrade(runtime().engine)
+    reindex_if_stale()
     serve(instance_path=current_app.instance_path, host=host, port=port, workers=workers,
           threads=threads)
 
@@ -73,7 +77,7 @@ def init_app(app: Flask) -> None:
     from api.audit.cli import audit
 
     for command in (init_command, create_admin_command, serve_command, demo_command,
-                    rules_command, audit):
+                    rules_command, audit, agenda_group):
         app.cli.add_command(command)
 
 

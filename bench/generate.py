@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import Engine, Index, text
 
 from workflow.audit import GENESIS, entry_for, hash_values, utc_text
+from workflow.deadlines import earliest_due, fingerprint
 from workflow.demo import (
     EDUCATIONS,
     ETHNICITIES,
@@ -39,6 +40,7 @@ from workflow.dossier import Dossier, Member, Record
 from workflow.environment import Environment
 from workflow.roles import Role
 from workflow.services import _apply_defaults, _membership, hash_token
+from workflow.store.deadline_index import DeadlineIndex
 from workflow.store.repository import FACT_FIELDS
 from workflow.store.tables import audit_entries, dossiers, members, organizations, users
 
@@ -66,7 +68,7 @@ AUDIT_COLUMNS = ("dossier_id", "seq", "kind", "action", "from_state", "to_state"
                  "recorded_at", "request_id", "rulebook_id", "prev_hash", "hash")
 DOSSIER_COLUMNS = ("id", "branch_id", "name", "gender", "birth_date", "applied_on",
                    "ethnicity", "education", "occupation", "frontline", "id_number", "phone",
-                   *FACT_FIELDS, "created_at", "updated_at")
+                   *FACT_FIELDS, "created_at", "updated_at", "next_due")
 PROFILE_KEYS = ("branch_id", "name", "gender", "birth_date", "applied_on", "ethnicity",
                 "education", "occupation", "frontline", "id_number", "phone")
 MEMBER_COLUMNS = ("id", "name", "branch_id", "status", "joined_on", "full_on", "dossier_id",
@@ -98,6 +100,8 @@ class Template:
     entries: list[Entry]
     # Registry status and dates of a person admitted through the dossier, if any.
     membership: tuple[str, date, date | None] | None = None
+    # The agenda's deadline index, as the service writes it with the last act.
+    next_due: date | None = None
 
 
 @dataclass
@@ -175,7 +179,8 @@ def replay(env: Environment, applied_on: date, acts: Sequence[Act], target: str,
         entries.append(Entry(dossier.version, entry_kind, action, before, dossier.state,
                              act.on, payload, act.by, _at(act.on), rulebook_id, slot))
     facts = {k: getattr(dossier, k) for k in FACT_FIELDS}
-    return Template(target, applied_on, facts, entries, membership)
+    return Template(target, applied_on, facts, entries, membership,
+                    earliest_due(dossier, env.procedure, env.rulebooks))
 
 
 class _Nobody:
@@ -323,7 +328,7 @@ def rows(setup: Setup, kinds: list[Template], weights: list[float], *, count: in
         last = template.entries[-1]
         dossier_rows.append((dossier_id, branch, *person[:2], person[2], template.applied_on,
                              *person[3:], *template.facts.values(),
-                             _at(template.applied_on), last.recorded_at))
+                             _at(template.applied_on), last.recorded_at, template.next_due))
         prev_hash = GENESIS
         for e in template.entries:
             if e.kind == "create":
@@ -486,6 +491,9 @@ def generate(engine: Engine, env: Environment, *, dossiers_count: int, pool_size
     with engine.begin() as connection:
         for index in indexes:
             index.create(connection)
+        # Every row carries its bound: the agenda may use the index at once.
+        DeadlineIndex(connection).mark_built(fingerprint(env.procedure, env.rulebooks),
+                                             now=_at(today))
         if engine.dialect.name == "postgresql":
             for table in ("organizations", "users", "dossiers", "members", "audit_entries"):
                 connection.execute(text(

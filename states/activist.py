@@ -84,6 +84,7 @@ EVALUATION_DUE = Rule(
     "对入党积极分子每{evaluation_interval_months}个月考察一次。",
     _evaluation_due,
     deadline=lambda d, rb, cal: _next_evaluation(d, rb) if d.state == "activist" else None,
+    deadline_records=("evaluation",),
 )
 
 

@@ -59,6 +59,7 @@ TALK_DEADLINE = Rule(
     deadline=lambda d, rb, cal: (
         _talk_due(d, rb) if d.state == "applicant" and not d.records_of("talk") else None
     ),
+    deadline_records=("talk",),
 )
 
 

@@ -47,6 +47,7 @@ APPROVAL_DEADLINE = Rule(
         Deadline("approval_deadline", approval_due(d, rb), "Committee approval", "党委审批")
         if d.state in APPROVAL_STATES else None
     ),
+    deadline_records=("extension_reason",),
 )
 
 
@@ -67,6 +68,12 @@ APPROVAL_TALK = Rule(
     _approval_talk,
 )
 
+def _admit(d: Dossier, f: Facts) -> None:
+    # Set once: no transition leads from probation back to approval (a test checks it), so
+    # the admissions of a period are read from the dossiers, not searched for in the log.
+    d.admitted_on = f.on
+
+
 STAGE = Stage(
     states=(StateDef("approval", "党委审批", "awaiting committee approval"),),
     records=(
@@ -79,6 +86,7 @@ STAGE = Stage(
         TransitionDef(
             "approve", ("approval",), "probationary", COMMITTEE,
             rules=(APPROVAL_TALK, APPROVAL_DEADLINE),
+            effect=_admit,
             summary_en="Approve the admission as probationary member.",
             summary_zh="党委审批，接收为预备党员。",
         ),

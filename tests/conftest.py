@@ -20,6 +20,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from api import create_app
+from workflow.agenda import reindex
 from workflow.store import append_only
 from workflow.store.database import make_engine
 from workflow.store.migrate import upgrade
@@ -116,6 +117,10 @@ def app(database_url, clock, tmp_path, app_config):
     app = create_app({"TESTING": True, "DATABASE_URL": database_url, "CLOCK": clock,
                       **app_config},
                      instance_path=str(tmp_path / "instance"))
+    rt = app.extensions["recruitflow"]
+    # The agenda's deadline index built, as `recruitflow init` leaves it: tests see the agenda
+    # a deployment serves (those about the fallback make it stale on purpose).
+    reindex(uow=rt.uow, env=rt.env)
     yield app
     app.extensions["recruitflow"].engine.dispose()
     _empty(database_url)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NoReturn
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,29 @@ class Record:
     data: Mapping[str, Any] = field(default_factory=dict)
 
 
+class RecordsNotLoaded(LookupError):
+    """A computation looked at a dossier's records, which were not read (`NOT_LOADED`)."""
+
+
+class _NotLoaded(Sequence[Record]):
+    """Stands for records not read from the database. Any look at them raises, so that what
+    needs them is computed again with them, never without them (the agenda reads records
+    only for the dossiers whose deadlines look at them)."""
+
+    # Sequence's iteration, `in` and truth all go through these two.
+    def __getitem__(self, index: Any) -> NoReturn:
+        raise RecordsNotLoaded
+
+    def __len__(self) -> NoReturn:
+        raise RecordsNotLoaded
+
+    def __repr__(self) -> str:
+        return "NOT_LOADED"
+
+
+NOT_LOADED: Sequence[Record] = _NotLoaded()
+
+
 @dataclass
 class Dossier:
     """One applicant's case. `state` is driven by the machine; the dates by its transitions."""
@@ -48,10 +71,13 @@ class Dossier:
     candidate_on: date | None = None
     publicity_started_on: date | None = None
     voted_on: date | None = None
+    # The day the committee approved the admission (probation itself runs from the vote).
+    admitted_on: date | None = None
     extension_months: int = 0
     conversion_voted_on: date | None = None
     membership_on: date | None = None
     closing_reason: str | None = None
+    # NOT_LOADED where a read over many dossiers left them out (the agenda's).
     records: list[Record] = field(default_factory=list)
     # Members of the registry that the records name (contacts, sponsors), loaded with the
     # dossier so that guards need no I/O of their own.

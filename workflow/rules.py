@@ -67,7 +67,9 @@ class Rule:
     strings over the rulebook's numbers (``{cultivation_months}``), so documentation never
     repeats a number. `inputs` names payload fields the rule needs: without them (as when
     listing a dossier's next steps) the rule cannot be judged yet. `deadline`, where given,
-    tells the agenda when the obligation behind the rule falls due.
+    tells the agenda when the obligation behind the rule falls due; `deadline_records` names
+    the record types it reads, the only ones the agenda loads (a test holds each deadline to
+    its list).
     """
 
     id: str
@@ -77,6 +79,7 @@ class Rule:
     inputs: tuple[str, ...] = ()
     article: str = ""
     deadline: Callable[[Dossier, Rulebook, WorkingDayCalendar], Deadline | None] | None = None
+    deadline_records: tuple[str, ...] = ()
 
     def evaluate(self, facts: Facts) -> Failure | None:
         verdict = self.check(facts)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, TypeVar
 
@@ -19,6 +19,7 @@ from states.publicity import PUBLICITY_STATES, publicity_span
 from workflow.actors import Actor
 from workflow.audit import AuditEntry, entry_for
 from workflow.calendar import WorkingDaySpan
+from workflow.deadlines import earliest_due
 from workflow.dossier import Dossier, Record
 from workflow.environment import Environment
 from workflow.errors import (
@@ -244,8 +245,9 @@ def create_dossier(*, uow: UnitOfWork, env: Environment, actor: Actor,
     with uow.transaction(write=True) as tx:
         branch = _branch_in_scope(tx.repo, actor, profile["branch_id"])
         now = env.now()
-        dossier.id = tx.repo.add_dossier(branch_id=branch.id, profile=profile, dossier=dossier,
-                                         now=now)
+        dossier.id = tx.repo.add_dossier(
+            branch_id=branch.id, profile=profile, dossier=dossier, now=now,
+            next_due=earliest_due(dossier, env.procedure, env.rulebooks))
         tx.repo.append(entry_for(
             dossier_id=dossier.id, seq=dossier.version, kind="create", action="create",
             from_state=None, to_state=dossier.state, effective_date=applied_on,
@@ -276,9 +278,23 @@ def _apply_defaults(params: tuple[Param, ...], given: Mapping[str, Any]) -> dict
     return values
 
 
-def _save(repo: Repository, stored: StoredDossier, read_version: int, now: datetime) -> None:
-    """Write the dossier's new facts if it is still at the version that was read."""
-    if not repo.save_dossier(stored.dossier, expected_version=read_version, now=now):
+def _next_due(stored: StoredDossier, env: Environment, adding: Record | None = None,
+              ) -> date | None:
+    """The dossier's deadline index after a change. `adding` is the record the change
+    appends, not yet on the dossier (its id comes with its audit entry) but already part of
+    what falls due when."""
+    dossier = stored.dossier
+    facts = replace(dossier, records=[*dossier.records, adding]) if adding else dossier
+    return earliest_due(facts, env.procedure, env.rulebooks)
+
+
+def _save(repo: Repository, stored: StoredDossier, read_version: int, now: datetime,
+          next_due: date | None) -> None:
+    """Write the dossier's new facts and deadline index (`_next_due`), if it is still at
+    the version that was read."""
+    dossier = stored.dossier
+    if not repo.save_dossier(dossier, expected_version=read_version, now=now,
+                             next_due=next_due):
         raise Conflict("the dossier was changed by a concurrent request")
     stored.profile["updated_at"] = now
 
@@ -320,8 +336,9 @@ def fire(*, uow: UnitOfWork, env: Environment, actor: Actor, dossier_id: int, tr
                 actor=actor, recorded_at=now, request_id=request_id,
                 rulebook_id=engine.rulebook.id,
             )
+            next_due = _next_due(stored, env)
             with change.write() as tx:
-                _save(tx.repo, stored, read_version, now)
+                _save(tx.repo, stored, read_version, now, next_due)
                 tx.repo.append(entry)
                 status = _membership(before, dossier.state)
                 if status:
@@ -381,8 +398,9 @@ def add_record(*, uow: UnitOfWork, env: Environment, actor: Actor, dossier_id: i
                 payload=values, actor=actor, recorded_at=now, request_id=request_id,
                 rulebook_id=env.rulebook_on(on).id,
             )
+            next_due = _next_due(stored, env, Record(0, record_type, on, values))
             with change.write() as tx:
-                _save(tx.repo, stored, read_version, now)
+                _save(tx.repo, stored, read_version, now, next_due)
                 entry_id = tx.repo.append(entry)
                 tx.commit()
             record = Record(entry_id, record_type, on, values)

@@ -8,7 +8,6 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from states.probation import PROBATION_STATES
 from states.publicity import PUBLICITY_STATES, objections_of_current_publicity, publicity_span
 from workflow.actors import Actor
 from workflow.agenda import AGENDA_ROLES, scope_of
@@ -84,16 +83,9 @@ def overview(*, uow: UnitOfWork, env: Environment, actor: Actor,
         reports = Reports(tx.repo.connection)
         counts = reports.state_counts(scope_path=scope)
         in_publicity = reports.dossiers_with_records(scope_path=scope, states=PUBLICITY_STATES)
-        admitted = reports.admitted(scope_path=scope, triggers=_admission_triggers(env),
-                                    start=start, end=end)
+        admitted = reports.admitted(scope_path=scope, start=start, end=end)
     return Overview(today, _branches(env, counts), _publicity(env, today, in_publicity),
                     _structure(start, end, admitted))
-
-
-def _admission_triggers(env: Environment) -> list[str]:
-    """The triggers that make a person a (probationary) member: from outside probation in."""
-    return [t.trigger for t in env.procedure.transitions
-            if t.dest in PROBATION_STATES and not set(t.sources) & set(PROBATION_STATES)]
 
 
 def _branches(env: Environment, rows) -> list[BranchCounts]:
@@ -122,10 +114,8 @@ def _publicity(env: Environment, today: date, found) -> PublicityStatus:
                            raised - pending - upheld)
 
 
-def _structure(start: date, end: date, rows) -> Structure:
-    # A dossier sent back and approved again counts once, as of its latest approval.
-    latest = {row.id: row for row in rows}
-    people = list(latest.values())
+def _structure(start: date, end: date, people) -> Structure:
+    # One row a person: a dossier is admitted once (`admitted_on`, see states/approval.py).
     return Structure(
         start=start, end=end, total=len(people),
         under_35=sum(age_on(p.birth_date, p.admitted_on) < YOUTH_AGE for p in people),

@@ -16,7 +16,7 @@ from workflow.services import DossierView
 SENSITIVE = ("id_number", "phone")
 SEES_SENSITIVE = {Role.BRANCH, Role.COMMITTEE, Role.AUDITOR}
 DATES = ("applied_on", "activist_on", "candidate_on", "publicity_started_on", "voted_on",
-         "conversion_voted_on", "membership_on", "last_effective_on")
+         "admitted_on", "conversion_voted_on", "membership_on", "last_effective_on")
 
 
 def record(r: Record) -> dict[str, Any]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
+from api.agenda.views import AgendaItemOut, AgendaOut
 from tests.helpers import create_applicant, dossier_in, fire, record
 from workflow.dates import add_months
 
@@ -123,3 +125,16 @@ def test_refusals(client, org):
                               headers=org.headers("committee"))
         assert response.status_code == 422, bad
         assert response.json["error"] == "validation_error"
+
+
+def test_the_answer_is_what_its_schema_documents(client, rt, org, clock):
+    """The view writes the answer itself, not through AgendaOut: the schema (and so the
+    OpenAPI document) must still describe it exactly."""
+    clock.set_today(date(2025, 6, 2))
+    create_applicant(client, org, applied_on=date(2025, 5, 20))
+    dossier_in(client, rt, org, "approval")
+    body = agenda(client, org, who="committee")
+    assert body["total"] == len(body["items"]) == 2
+    assert set(body) == set(AgendaOut().fields)
+    assert all(set(item) == set(AgendaItemOut().fields) for item in body["items"])
+    assert json.loads(json.dumps(AgendaOut().dump(AgendaOut().load(body)))) == body

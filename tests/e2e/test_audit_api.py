@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from tests.helpers import create_applicant, dossier_in, record
 from workflow import services as core
 from workflow.audit import entry_for
+from workflow.deadlines import earliest_due
 
 AUDIT = "/api/v1/audit"
 
@@ -195,15 +196,22 @@ def _findings(client, org, **params) -> dict[int, set[tuple[str, str]]]:
     return found
 
 
-def _import_transition(rt, org, dossier_id: int, trigger: str, dest: str, on) -> None:
-    """What an import of old paper records does: the transition written as it happened,
-    without asking the rules (the way data arrives that compliance has to catch)."""
+def _import_transition(rt, org, dossier_id: int, trigger: str, dest: str, on,
+                       **facts) -> None:
+    """What an import of old paper records does: the transition written as it happened, with
+    the dates it set (`facts`), without asking the rules (the way data arrives that
+    compliance has to catch)."""
     actor = core.authenticate(uow=rt.uow, token=org.tokens["branch"])
     with rt.uow.transaction(write=True) as tx:
         dossier = tx.repo.dossier(dossier_id).dossier
         before, read = dossier.state, dossier.version
         dossier.state, dossier.version, dossier.last_effective_on = dest, read + 1, on
-        assert tx.repo.save_dossier(dossier, expected_version=read, now=rt.env.now())
+        for name, value in facts.items():
+            setattr(dossier, name, value)
+        # An import writes the agenda's deadline bound too, as every change of a dossier must.
+        assert tx.repo.save_dossier(dossier, expected_version=read, now=rt.env.now(),
+                                    next_due=earliest_due(dossier, rt.env.procedure,
+                                                          rt.env.rulebooks))
         tx.repo.append(entry_for(
             dossier_id=dossier_id, seq=read + 1, kind="transition", action=trigger,
             from_state=before, to_state=dest, effective_date=on, payload={}, actor=actor,
@@ -229,7 +237,7 @@ def test_compliance_finds_each_seeded_violation_and_nothing_on_a_clean_dossier(
                   reason="外调未完成").status_code == 201
     imported = create_applicant(client, org, applied_on=today - timedelta(days=20))["id"]
     _import_transition(rt, org, imported, "designate_activist", "activist",
-                       today - timedelta(days=10))
+                       today - timedelta(days=10), activist_on=today - timedelta(days=10))
     clean = dossier_in(client, rt, org, "full_member")["id"]
 
     found = _findings(client, org)

@@ -9,12 +9,12 @@ from sqlalchemy import select
 
 from bench.generate import generate, plan, replay
 from tests.helpers import dossier_in
-from workflow import services
+from workflow import agenda, services
 from workflow.roles import Role
 from workflow.store.tables import audit_entries, dossiers
 
 
-@pytest.mark.parametrize("target", ["probationary", "full_member"])
+@pytest.mark.parametrize("target", ["activist", "approval", "probationary", "full_member"])
 def test_a_template_is_the_history_the_service_writes(client, rt, org, target):
     walked = dossier_in(client, rt, org, target)
     env = rt.env
@@ -44,6 +44,14 @@ def test_a_template_is_the_history_the_service_writes(client, rt, org, target):
     assert {k: (v.isoformat() if isinstance(v, date) else v)
             for k, v in template.facts.items() if k.endswith("_on")} == {
         k: v for k, v in walked["dates"].items() if k != "applied_on"}
+    # The admission date and the agenda's deadline bound, as the service wrote them.
+    assert (template.facts["admitted_on"] is None) == (target in ("activist", "approval"))
+    with rt.engine.connect() as connection:
+        stored = connection.execute(select(dossiers.c.next_due, dossiers.c.admitted_on)
+                                    .where(dossiers.c.id == walked["id"])).one()
+    assert template.next_due == stored.next_due
+    assert template.facts["admitted_on"] == stored.admitted_on
+    assert (template.next_due is None) == (target == "full_member")
 
 
 def test_generated_dossiers_read_back_consistently(rt):
@@ -59,6 +67,10 @@ def test_generated_dossiers_read_back_consistently(rt):
             seqs.setdefault(dossier_id, []).append(seq)
     assert len(versions) == 410 and sum(map(len, seqs.values())) == manifest.entries
     assert all(seqs[i] == list(range(1, v + 1)) for i, v in versions.items())
+
+    # The deadline index is usable at once, and a rebuild finds nothing to change.
+    assert agenda.index_is_current(uow=rt.uow, env=rt.env)
+    assert agenda.reindex(uow=rt.uow, env=rt.env).changed == 0
 
     committee = services.authenticate(uow=rt.uow, token=manifest.tokens["committee"])
     assert committee.role == Role.COMMITTEE

@@ -31,8 +31,8 @@ PROFILE_FIELDS = ("name", "gender", "birth_date", "applied_on", "ethnicity", "ed
                   "occupation", "frontline", "id_number", "phone")
 # Dossier columns that transitions change; the rest is the applicant's profile.
 FACT_FIELDS = ("state", "version", "last_effective_on", "activist_on", "candidate_on",
-               "publicity_started_on", "voted_on", "extension_months", "conversion_voted_on",
-               "membership_on", "closing_reason")
+               "publicity_started_on", "voted_on", "admitted_on", "extension_months",
+               "conversion_voted_on", "membership_on", "closing_reason")
 
 
 def _aware(moment: datetime) -> datetime:
@@ -79,7 +79,8 @@ _SAVE = (
     update(dossiers)
     .where(dossiers.c.id == bindparam("dossier_id"),
            dossiers.c.version == bindparam("expected_version"))
-    .values(updated_at=bindparam("now"), **{k: bindparam(f"new_{k}") for k in FACT_FIELDS})
+    .values(updated_at=bindparam("now"), next_due=bindparam("next_due"),
+            **{k: bindparam(f"new_{k}") for k in FACT_FIELDS})
 )
 
 
@@ -200,12 +201,13 @@ class Repository:
     # Dossiers
 
     def add_dossier(self, *, branch_id: int, profile: Mapping[str, Any], dossier: Dossier,
-                    now: datetime) -> int:
+                    now: datetime, next_due: date | None) -> int:
+        """Insert a new dossier with its deadline index (`next_due`, see workflow.deadlines)."""
         values = {k: profile.get(k) for k in PROFILE_FIELDS}
         values.update({k: getattr(dossier, k) for k in FACT_FIELDS})
         return self.connection.execute(
             insert(dossiers).values(branch_id=branch_id, created_at=now, updated_at=now,
-                                    **values).returning(dossiers.c.id)
+                                    next_due=next_due, **values).returning(dossiers.c.id)
         ).scalar_one()
 
     def dossier(self, dossier_id: int, *, for_update: bool = False) -> StoredDossier | None:
@@ -236,10 +238,13 @@ class Repository:
         profile.update(created_at=_aware(row.created_at), updated_at=_aware(row.updated_at))
         return StoredDossier(dossier, profile, row.branch_path, row.branch_name)
 
-    def save_dossier(self, dossier: Dossier, *, expected_version: int, now: datetime) -> bool:
-        """Write the dossier's facts if nobody changed it meanwhile (optimistic locking)."""
+    def save_dossier(self, dossier: Dossier, *, expected_version: int, now: datetime,
+                     next_due: date | None) -> bool:
+        """Write the dossier's facts and its deadline index if nobody changed it meanwhile
+        (optimistic locking)."""
         result = self.connection.execute(_SAVE, {
             "dossier_id": dossier.id, "expected_version": expected_version, "now": now,
+            "next_due": next_due,
             **{f"new_{k}": getattr(dossier, k) for k in FACT_FIELDS},
         })
         return result.rowcount == 1

@@ -89,15 +89,23 @@ dossiers = Table(
     Column("candidate_on", Date),
     Column("publicity_started_on", Date),
     Column("voted_on", Date),
+    Column("admitted_on", Date),
     Column("extension_months", SmallInteger, nullable=False, default=0),
     Column("conversion_voted_on", Date),
     Column("membership_on", Date),
     Column("closing_reason", Text),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # The deadline index (workflow.deadlines): a lower bound of the due dates of the dossier's
+    # open deadlines, NULL when it has none; written with every change of the dossier.
+    Column("next_due", Date),
     Index("ix_dossiers_branch_state", "branch_id", "state"),
     Index("ix_dossiers_state", "state"),
     Index("ix_dossiers_name", "name"),
+    # A scope's agenda: per branch, the dossiers with something due by a day.
+    Index("ix_dossiers_branch_next_due", "branch_id", "next_due"),
+    # A scope's admissions in a period (statistics).
+    Index("ix_dossiers_branch_admitted_on", "branch_id", "admitted_on"),
 )
 
 members = Table(
@@ -176,6 +184,17 @@ calendar_years = Table(
     Column("source", String(400), nullable=False),
     Column("revision", Integer, nullable=False, unique=True),
     Column("loaded_at", DateTime(timezone=True), nullable=False),
+)
+
+# Indexes derived from the domain's rules rather than stored facts (the agenda's `next_due`):
+# what each was built with, so that a reader trusts one only when it matches the running
+# configuration. No row, or a NULL fingerprint, means not built.
+derived_indexes = Table(
+    "derived_indexes",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("fingerprint", String(64)),
+    Column("built_at", DateTime(timezone=True)),
 )
 
 # A user's secret calendar URL (the agenda as iCalendar); only its hash is kept.
