@@ -39,7 +39,9 @@ def create_admin_command(name: str) -> None:
 @click.option("--port", default=8000, type=int, show_default=True)
 @click.option("--workers", default=2, type=int, show_default=True,
               help="worker processes (gunicorn)")
-@click.option("--threads", default=4, type=int, show_default=True,
+# Two threads a worker: enough to overlap a request's waits on the database; more only
+# contend for the worker's GIL (bench/README.md: 10 % more CPU a request with four).
+@click.option("--threads", default=2, type=int, show_default=True,
               help="threads per worker")
 @with_appcontext
 def serve_command(host: str, port: int, workers: int, threads: int) -> None:

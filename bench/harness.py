@@ -55,7 +55,7 @@ class Settings:
     warmup: float = 3.0
     connections: int = 16
     workers: int = 2
-    threads: int = 4
+    threads: int = 2
     samples: int = 200
     client: str = "auto"  # "wrk", "python" or "auto"
     profile: bool = False
