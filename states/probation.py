@@ -59,9 +59,11 @@ PROBATION_END = Rule(
     "预备期满，党支部应及时讨论其能否转为正式党员。",
     _probation_overdue,
     article="Art. 33",
+    # Open while the branch has not begun the conversion: once it has (publicity, vote,
+    # approval), those steps have deadlines of their own, and this one is kept.
     deadline=lambda d, rb, cal: (
         Deadline("probation_end", probation_end(d, rb), "End of probation", "预备期满")
-        if d.state in PROBATION_STATES else None
+        if d.state == "probationary" else None
     ),
 )
 

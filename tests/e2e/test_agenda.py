@@ -138,3 +138,15 @@ def test_the_answer_is_what_its_schema_documents(client, rt, org, clock):
     assert set(body) == set(AgendaOut().fields)
     assert all(set(item) == set(AgendaItemOut().fields) for item in body["items"])
     assert json.loads(json.dumps(AgendaOut().dump(AgendaOut().load(body)))) == body
+
+
+def test_the_end_of_probation_leaves_the_agenda_when_the_conversion_begins(client, rt, org,
+                                                                          clock):
+    # The guard (probation_end) holds the branch to beginning the conversion in time, not to
+    # finishing it: once the conversion's publicity is open, its own end is what falls due.
+    clock.set_today(date(2025, 9, 1))
+    dossier = dossier_in(client, rt, org, "conversion_publicity")
+    probationary = dossier_in(client, rt, org, "probationary")
+    clock.set_today(date(2026, 9, 1))  # long past the end of both probations
+    assert set(items_of(agenda(client, org), dossier["id"])) == {"publicity_elapsed"}
+    assert items_of(agenda(client, org), probationary["id"])["probation_end"]["overdue"]
