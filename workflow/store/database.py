@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, RootTransaction, create_engine, event
 from sqlalchemy.engine import make_url
 
 
@@ -47,8 +47,19 @@ def _sqlite_engine(url: str) -> Engine:
     return engine
 
 
+# What makes a SQLite transaction a writer's (see `_on_begin`).
+WRITING = {"sqlite_begin": "IMMEDIATE"}
+
+
 def writer(engine: Engine) -> Engine:
     """The same engine (and pool) with transactions that are meant to write."""
     if engine.dialect.name == "sqlite":
-        return engine.execution_options(sqlite_begin="IMMEDIATE")
+        return engine.execution_options(**WRITING)
     return engine
+
+
+def begin_writing(connection: Connection) -> RootTransaction:
+    """Begin a transaction meant to write on a connection of the plain engine."""
+    if connection.dialect.name == "sqlite":
+        connection.execution_options(**WRITING)
+    return connection.begin()

@@ -8,7 +8,7 @@ from contextlib import AbstractContextManager, ExitStack, contextmanager, nullco
 
 from sqlalchemy import Connection, Engine, RootTransaction
 
-from workflow.store.database import writer
+from workflow.store.database import begin_writing, writer
 from workflow.store.repository import Repository
 
 
@@ -38,8 +38,7 @@ class Change:
     def __init__(self, uow: UnitOfWork, connection: Connection, *, exclusive: bool) -> None:
         self._uow = uow
         self._connection = connection
-        self._sqlite = connection.dialect.name == "sqlite"
-        self._one_transaction = exclusive or not self._sqlite
+        self._one_transaction = exclusive or connection.dialect.name != "sqlite"
         self._root: RootTransaction | None = None
         self._held = ExitStack()
         # One repository for both steps: it remembers the chain head read with the dossier.
@@ -48,10 +47,8 @@ class Change:
     @contextmanager
     def read(self) -> Iterator[Repository]:
         if self._one_transaction:
-            if self._sqlite:
-                self._held.enter_context(self._uow.write_turn)
-                self._connection.execution_options(sqlite_begin="IMMEDIATE")
-            self._root = self._connection.begin()
+            self._held.enter_context(self._uow.write_turn)
+            self._root = begin_writing(self._connection)
             yield self.repo
             return
         root = self._connection.begin()
@@ -68,8 +65,7 @@ class Change:
             yield Transaction(self._connection, self._root, self.repo)
             return
         with self._uow.write_turn:
-            self._connection.execution_options(sqlite_begin="IMMEDIATE")
-            root = self._connection.begin()
+            root = begin_writing(self._connection)
             try:
                 yield Transaction(self._connection, root, self.repo)
             finally:
