@@ -10,9 +10,9 @@ from cachetools import TTLCache
 from flask import abort, current_app, g, request
 
 from api.runtime import runtime
-from workflow import services
-from workflow.actors import Actor
-from workflow.roles import Role
+from workflow.domain.actors import Actor
+from workflow.domain.roles import Role
+from workflow.usecases import services
 
 F = TypeVar("F", bound=Callable)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -15,7 +15,7 @@ from marshmallow import RAISE, ValidationError, fields, validate
 from marshmallow import Schema as _Schema
 from webargs.flaskparser import FlaskParser
 
-from workflow.rules import Param
+from workflow.domain.rules import Param
 
 MAX_ID = 2**31 - 1
 # Control characters and lone surrogates are refused: PostgreSQL rejects NUL in text and a

@@ -9,8 +9,8 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from api.agenda.cli import agenda_group, reindex_if_stale
 from api.runtime import runtime
-from workflow import services
 from workflow.store.migrate import upgrade
+from workflow.usecases import services
 
 
 @click.command("init")
@@ -59,7 +59,7 @@ def serve_command(host: str, port: int, workers: int, threads: int) -> None:
 @with_appcontext
 def demo_command(seed: int) -> None:
     """Load a realistic demo: a committee, three branches, members, ~50 dossiers."""
-    from workflow.demo import load_demo
+    from workflow.usecases.demo import load_demo
 
     rt = runtime()
     upgrade(rt.engine)

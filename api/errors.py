@@ -14,7 +14,7 @@ from marshmallow import INCLUDE, Schema, fields
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
-from workflow.errors import (
+from workflow.domain.errors import (
     Conflict,
     DomainError,
     Forbidden,

@@ -10,7 +10,7 @@ from flask import Response, current_app, request
 from api.auth import current_actor
 from api.errors import error_response
 from api.runtime import runtime
-from workflow import idempotency
+from workflow.usecases import idempotency
 
 MAX_KEY_LENGTH = 200
 

@@ -11,9 +11,9 @@ from flask import Flask, current_app
 from sqlalchemy import Engine
 
 import states
-from workflow.calendar import WorkingDayCalendar
-from workflow.environment import Environment
-from workflow.rulebook import RulebookSet
+from workflow.domain.calendar import WorkingDayCalendar
+from workflow.domain.environment import Environment
+from workflow.domain.rulebook import RulebookSet
 from workflow.store.database import make_engine, sqlite_url
 from workflow.store.uow import UnitOfWork
 

@@ -33,16 +33,16 @@ from sqlalchemy import insert
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from workflow.actors import Actor
-from workflow.audit import GENESIS, entry_for, sealed
-from workflow.auditing import services
-from workflow.auditing.export import WRITERS
-from workflow.auditing.query import EntryFilter
-from workflow.roles import Role
+from workflow.domain.actors import Actor
+from workflow.domain.audit import GENESIS, entry_for, sealed
+from workflow.domain.roles import Role
 from workflow.store.database import make_engine
 from workflow.store.migrate import upgrade
 from workflow.store.tables import audit_entries, dossiers, organizations
 from workflow.store.uow import UnitOfWork
+from workflow.usecases.auditing import services
+from workflow.usecases.auditing.export import WRITERS
+from workflow.usecases.auditing.query import EntryFilter
 
 PER_DOSSIER = 20
 COLUMNS = ("dossier_id", "seq", "kind", "action", "from_state", "to_state", "effective_date",

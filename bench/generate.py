@@ -1,10 +1,10 @@
 """Bulk generation of dossiers with realistic histories, bypassing HTTP (it must be fast).
 
 The histories are the ones the service would have written: each kind of dossier is a
-*template* — the demo's scripted walk (`workflow.demo.plan`) to a target state, replayed once
-through the real engine so that every guard holds on its day — and each dossier is a copy of
-a template with its own identity, branch, actors and registry members. A dossier's version is
-the number of its audit entries, numbered 1..n; its dates are those its transitions set.
+*template* — the demo's scripted walk (`workflow.usecases.demo.plan`) to a target state,
+replayed once through the real engine so that every guard holds on its day — and each dossier
+is a copy of a template with its own identity, branch, actors and registry members. A dossier's
+version is the number of its audit entries, numbered 1..n; its dates are those its transitions set.
 
 Rows go in by COPY on PostgreSQL and by executemany in large transactions on SQLite, with the
 secondary indexes dropped during the load and rebuilt afterwards.
@@ -24,9 +24,15 @@ from typing import Any
 
 from sqlalchemy import Engine, Index, text
 
-from workflow.audit import GENESIS, entry_for, hash_values, utc_text
-from workflow.deadlines import earliest_due, fingerprint
-from workflow.demo import (
+from workflow.domain.audit import GENESIS, entry_for, hash_values, utc_text
+from workflow.domain.deadlines import earliest_due, fingerprint
+from workflow.domain.dossier import Dossier, Member, Record
+from workflow.domain.environment import Environment
+from workflow.domain.roles import Role
+from workflow.store.deadline_index import DeadlineIndex
+from workflow.store.repository import FACT_FIELDS
+from workflow.store.tables import audit_entries, dossiers, members, organizations, users
+from workflow.usecases.demo import (
     EDUCATIONS,
     ETHNICITIES,
     GIVEN,
@@ -36,13 +42,7 @@ from workflow.demo import (
     applied_on_for,
     plan,
 )
-from workflow.dossier import Dossier, Member, Record
-from workflow.environment import Environment
-from workflow.roles import Role
-from workflow.services import _apply_defaults, _membership, hash_token
-from workflow.store.deadline_index import DeadlineIndex
-from workflow.store.repository import FACT_FIELDS
-from workflow.store.tables import audit_entries, dossiers, members, organizations, users
+from workflow.usecases.services import _apply_defaults, _membership, hash_token
 
 # Share of each kind of dossier in a large deployment: mostly finished histories and
 # activists in cultivation; a publicity lasts a week, so few are in one at any moment.

@@ -32,9 +32,9 @@ from sqlalchemy.engine import make_url
 
 import states
 from bench.generate import Manifest, generate
-from workflow.calendar import WorkingDayCalendar
-from workflow.environment import Environment
-from workflow.rulebook import RulebookSet
+from workflow.domain.calendar import WorkingDayCalendar
+from workflow.domain.environment import Environment
+from workflow.domain.rulebook import RulebookSet
 from workflow.store.database import make_engine
 from workflow.store.migrate import upgrade
 from workflow.store.tables import audit_entries, dossiers

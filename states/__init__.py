@@ -16,7 +16,7 @@ from states import (
     training,
     vote,
 )
-from workflow.procedure import Procedure
+from workflow.domain.procedure import Procedure
 
 PROCEDURE = Procedure.from_stages(
     "applicant",

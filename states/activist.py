@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from states.application import full_members_check
-from workflow.dates import add_months, full_months_between
-from workflow.dossier import Dossier
-from workflow.procedure import RecordType, Stage, StateDef, TransitionDef
-from workflow.roles import BRANCH, COMMITTEE
-from workflow.rulebook import Rulebook
-from workflow.rules import Deadline, Facts, Param, Rule, fail
+from workflow.domain.dates import add_months, full_months_between
+from workflow.domain.dossier import Dossier
+from workflow.domain.procedure import RecordType, Stage, StateDef, TransitionDef
+from workflow.domain.roles import BRANCH, COMMITTEE
+from workflow.domain.rulebook import Rulebook
+from workflow.domain.rules import Deadline, Facts, Param, Rule, fail
 
 
 def _cultivation_period(f: Facts):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from workflow.dates import add_months, add_years
-from workflow.dossier import Dossier
-from workflow.procedure import RecordType, Stage, StateDef, TransitionDef
-from workflow.roles import BRANCH
-from workflow.rulebook import Rulebook
-from workflow.rules import Deadline, Facts, Param, Rule, fail
+from workflow.domain.dates import add_months, add_years
+from workflow.domain.dossier import Dossier
+from workflow.domain.procedure import RecordType, Stage, StateDef, TransitionDef
+from workflow.domain.roles import BRANCH
+from workflow.domain.rulebook import Rulebook
+from workflow.domain.rules import Deadline, Facts, Param, Rule, fail
 
 
 def _min_age(f: Facts):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from workflow.dates import add_months
-from workflow.dossier import Dossier
-from workflow.procedure import RecordType, Stage, StateDef, TransitionDef
-from workflow.roles import COMMITTEE
-from workflow.rulebook import Rulebook
-from workflow.rules import Deadline, Facts, Param, Rule, fail
+from workflow.domain.dates import add_months
+from workflow.domain.dossier import Dossier
+from workflow.domain.procedure import RecordType, Stage, StateDef, TransitionDef
+from workflow.domain.roles import COMMITTEE
+from workflow.domain.rulebook import Rulebook
+from workflow.domain.rules import Deadline, Facts, Param, Rule, fail
 
 APPROVAL_STATES = ("approval", "conversion_approval")
 

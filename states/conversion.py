@@ -9,10 +9,10 @@ from states.approval import APPROVAL_DEADLINE
 from states.probation import probation_end
 from states.publicity import OBJECTIONS_RESOLVED, PUBLICITY_ELAPSED
 from states.vote import VOTE_PARAMS, VOTE_RULES
-from workflow.dossier import Dossier
-from workflow.procedure import Stage, StateDef, TransitionDef
-from workflow.roles import BRANCH, COMMITTEE
-from workflow.rules import Facts
+from workflow.domain.dossier import Dossier
+from workflow.domain.procedure import Stage, StateDef, TransitionDef
+from workflow.domain.roles import BRANCH, COMMITTEE
+from workflow.domain.rules import Facts
 
 
 def _conversion_vote(d: Dossier, f: Facts) -> None:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from states.probation import PROBATION_STATES
-from workflow.dossier import Dossier
-from workflow.procedure import Stage, StateDef, TransitionDef
-from workflow.roles import BRANCH, BRANCH_OR_COMMITTEE
-from workflow.rules import Facts, Param, Rule, fail
+from workflow.domain.dossier import Dossier
+from workflow.domain.procedure import Stage, StateDef, TransitionDef
+from workflow.domain.roles import BRANCH, BRANCH_OR_COMMITTEE
+from workflow.domain.rules import Facts, Param, Rule, fail
 
 BEFORE_PROBATION = ("applicant", "activist", "training", "political_review", "pre_review",
                     "publicity", "vote", "approval")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from workflow.procedure import Stage, StateDef, TransitionDef
-from workflow.roles import COMMITTEE
+from workflow.domain.procedure import Stage, StateDef, TransitionDef
+from workflow.domain.roles import COMMITTEE
 
 STAGE = Stage(
     states=(StateDef("political_review", "政治审查", "political review", article="Art. 16"),),

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from states.publicity import open_publicity
-from workflow.procedure import RecordType, Stage, StateDef, TransitionDef
-from workflow.roles import BRANCH, BRANCH_OR_COMMITTEE, COMMITTEE
-from workflow.rules import Facts, Param, Rule, fail
+from workflow.domain.procedure import RecordType, Stage, StateDef, TransitionDef
+from workflow.domain.roles import BRANCH, BRANCH_OR_COMMITTEE, COMMITTEE
+from workflow.domain.rules import Facts, Param, Rule, fail
 
 
 def _branch_reviewed(f: Facts):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from workflow.calendar import WorkingDayCalendar, WorkingDaySpan
-from workflow.dossier import Dossier, Record
-from workflow.procedure import RecordType, Stage, StateDef, TransitionDef
-from workflow.roles import BRANCH_OR_COMMITTEE, COMMITTEE
-from workflow.rulebook import Rulebook
-from workflow.rules import Deadline, Facts, Param, Rule, fail
+from workflow.domain.calendar import WorkingDayCalendar, WorkingDaySpan
+from workflow.domain.dossier import Dossier, Record
+from workflow.domain.procedure import RecordType, Stage, StateDef, TransitionDef
+from workflow.domain.roles import BRANCH_OR_COMMITTEE, COMMITTEE
+from workflow.domain.rulebook import Rulebook
+from workflow.domain.rules import Deadline, Facts, Param, Rule, fail
 
 PUBLICITY_STATES = ("publicity", "conversion_publicity")
 

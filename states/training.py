@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from workflow.procedure import Stage, StateDef, TransitionDef
-from workflow.roles import COMMITTEE
-from workflow.rules import Facts, Param, Rule, fail
+from workflow.domain.procedure import Stage, StateDef, TransitionDef
+from workflow.domain.roles import COMMITTEE
+from workflow.domain.rules import Facts, Param, Rule, fail
 
 
 def _training_hours(f: Facts):

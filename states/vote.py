@@ -6,10 +6,10 @@ and a majority is of those entitled to vote, not of those present.
 
 from __future__ import annotations
 
-from workflow.dossier import Dossier
-from workflow.procedure import Stage, StateDef, TransitionDef
-from workflow.roles import BRANCH
-from workflow.rules import Facts, Param, Rule, fail
+from workflow.domain.dossier import Dossier
+from workflow.domain.procedure import Stage, StateDef, TransitionDef
+from workflow.domain.roles import BRANCH
+from workflow.domain.rules import Facts, Param, Rule, fail
 
 VOTE_INPUTS = ("entitled", "present", "in_favour", "against", "abstained", "written")
 

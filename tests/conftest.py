@@ -20,11 +20,11 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from api import create_app
-from workflow.agenda import reindex
 from workflow.store import append_only
 from workflow.store.database import make_engine
 from workflow.store.migrate import upgrade
 from workflow.store.tables import metadata
+from workflow.usecases.agenda import reindex
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 

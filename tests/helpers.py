@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from workflow import services
-from workflow.demo import applied_on_for, execute, plan
-from workflow.roles import Role
+from workflow.domain.roles import Role
+from workflow.usecases import services
+from workflow.usecases.demo import applied_on_for, execute, plan
 
 
 def create_applicant(client, org, *, applied_on: date | None = None, who: str = "branch",

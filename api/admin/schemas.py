@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from api.base import Day, Id, Schema, Text
-from workflow.roles import Role
+from workflow.domain.roles import Role
 
 
 class OrganizationCreate(Schema):

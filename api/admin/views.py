@@ -14,8 +14,8 @@ from api.auth import authenticate, current_actor
 from api.base import Blueprint
 from api.idempotency import idempotent
 from api.runtime import runtime
-from workflow import services
-from workflow.roles import Role
+from workflow.domain.roles import Role
+from workflow.usecases import services
 
 blp = Blueprint("admin", __name__, url_prefix="/api/v1",
                 description="Organisations, users and the member registry.")

@@ -6,8 +6,8 @@ import click
 from flask.cli import with_appcontext
 
 from api.runtime import runtime
-from workflow import agenda
 from workflow.store.migrate import upgrade
+from workflow.usecases import agenda
 
 
 @click.group("agenda")

@@ -7,8 +7,8 @@ from marshmallow import fields, validate
 from api.auth import authenticate, current_actor
 from api.base import MAX_ID, Blueprint, Schema, answer
 from api.runtime import runtime
-from workflow import agenda as agenda_service
-from workflow.agenda import AgendaItem
+from workflow.usecases import agenda as agenda_service
+from workflow.usecases.agenda import AgendaItem
 
 blp = Blueprint("agenda", __name__, url_prefix="/api/v1/agenda",
                 description="Deadlines of the procedure: what is due, and what is overdue.")

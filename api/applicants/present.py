@@ -6,11 +6,11 @@ from datetime import timedelta
 from typing import Any
 
 from api.errors import prefers_chinese
-from workflow.actors import Actor
-from workflow.audit import AuditEntry
-from workflow.dossier import Record
-from workflow.roles import Role
-from workflow.services import DossierView
+from workflow.domain.actors import Actor
+from workflow.domain.audit import AuditEntry
+from workflow.domain.dossier import Record
+from workflow.domain.roles import Role
+from workflow.usecases.services import DossierView
 
 # Personal identifiers are for those who work on the dossier, not for administrators.
 SENSITIVE = ("id_number", "phone")

@@ -19,7 +19,7 @@ from api.auth import authenticate, current_actor
 from api.base import Blueprint, answer
 from api.idempotency import idempotent
 from api.runtime import runtime
-from workflow import services
+from workflow.usecases import services
 
 blp = Blueprint("applicants", __name__, url_prefix="/api/v1/applicants",
                 description="Applicants' dossiers: records, transitions, audit log.")

@@ -12,11 +12,11 @@ import click
 from flask.cli import AppGroup
 
 from api.runtime import runtime
-from workflow.auditing import services
-from workflow.auditing.chain import Checkpoint
-from workflow.auditing.export import FORMATS, WRITERS
-from workflow.auditing.services import COMMAND_LINE
-from workflow.errors import Invalid
+from workflow.domain.errors import Invalid
+from workflow.usecases.auditing import services
+from workflow.usecases.auditing.chain import Checkpoint
+from workflow.usecases.auditing.export import FORMATS, WRITERS
+from workflow.usecases.auditing.services import COMMAND_LINE
 
 audit = AppGroup("audit", help="Verify, checkpoint, export and report on the audit log.")
 DAY = click.DateTime(formats=["%Y-%m-%d"])

@@ -6,8 +6,8 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from api.applicants.schemas import AuditEntryOut
 from api.base import MAX_ID, Day, Schema, Text
-from workflow.auditing.export import FORMATS
-from workflow.auditing.services import MAX_PAGE
+from workflow.usecases.auditing.export import FORMATS
+from workflow.usecases.auditing.services import MAX_PAGE
 
 
 def Id(**kwargs) -> fields.Integer:

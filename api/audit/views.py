@@ -22,10 +22,10 @@ from api.auth import authenticate, current_actor, reads_only
 from api.base import Blueprint
 from api.errors import prefers_chinese
 from api.runtime import runtime
-from workflow.auditing import services
-from workflow.auditing.chain import Checkpoint
-from workflow.auditing.export import MEDIA_TYPES, WRITERS
-from workflow.errors import Invalid
+from workflow.domain.errors import Invalid
+from workflow.usecases.auditing import services
+from workflow.usecases.auditing.chain import Checkpoint
+from workflow.usecases.auditing.export import MEDIA_TYPES, WRITERS
 
 blp = Blueprint("audit", __name__, url_prefix="/api/v1/audit",
                 description="The audit log: query, export, verification, compliance.")

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 
 from icalendar import Calendar, Event, vDuration
 
-from workflow.actors import Actor
-from workflow.agenda import AgendaItem
+from workflow.domain.actors import Actor
+from workflow.usecases.agenda import AgendaItem
 
 # How often a subscribed calendar app should fetch the feed again.
 REFRESH = timedelta(hours=1)

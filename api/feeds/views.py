@@ -10,7 +10,7 @@ from api.auth import authenticate, current_actor
 from api.base import Blueprint, Schema
 from api.feeds.ics import agenda_calendar
 from api.runtime import runtime
-from workflow import feeds
+from workflow.usecases import feeds
 
 blp = Blueprint("calendar_feed", __name__, url_prefix="/api/v1/calendar-feed",
                 description="Your secret calendar URL (the agenda as iCalendar).")

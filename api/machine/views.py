@@ -7,7 +7,7 @@ from marshmallow import fields
 from api.auth import authenticate
 from api.base import Blueprint, Schema
 from api.runtime import runtime
-from workflow import services
+from workflow.usecases import services
 
 blp = Blueprint("workflow", __name__, url_prefix="/api/v1/workflow",
                 description="States, triggers, rules and the rulebook in force.")

@@ -7,8 +7,8 @@ from marshmallow import fields, validate
 from api.auth import authenticate, current_actor
 from api.base import Blueprint, Schema, Text
 from api.runtime import runtime
-from workflow import publicity
 from workflow.store.organizations import CONTACT_FIELDS, ObjectionContact
+from workflow.usecases import publicity
 
 blp = Blueprint("organizations", __name__, url_prefix="/api/v1/organizations",
                 description="A committee's contact for objections to its publicities.")

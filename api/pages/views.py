@@ -12,9 +12,9 @@ from typing import Any
 from flask import Blueprint, render_template, request
 
 from api.runtime import runtime
-from workflow import publicity
-from workflow.publicity import Board
-from workflow.services import Notice
+from workflow.usecases import publicity
+from workflow.usecases.publicity import Board
+from workflow.usecases.services import Notice
 
 blp = Blueprint("pages", __name__)
 

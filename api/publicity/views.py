@@ -6,7 +6,7 @@ from marshmallow import fields, validate
 
 from api.base import MAX_ID, Blueprint, Schema
 from api.runtime import runtime
-from workflow import services
+from workflow.usecases import services
 
 blp = Blueprint("publicity", __name__, url_prefix="/api/v1/publicity",
                 description="Publicity periods in progress (public).")

@@ -7,7 +7,7 @@ from marshmallow import fields, validate
 from api.auth import authenticate, current_actor
 from api.base import MAX_ID, Blueprint, Day, Schema
 from api.runtime import runtime
-from workflow import stats
+from workflow.usecases import stats
 
 blp = Blueprint("stats", __name__, url_prefix="/api/v1/stats",
                 description="Counts per state and branch, publicity status, who was admitted.")

@@ -9,7 +9,7 @@ from flask import Flask, current_app
 from sqlalchemy.exc import SQLAlchemyError
 
 from api.runtime import runtime
-from workflow import calendars
+from workflow.usecases import calendars
 
 log = logging.getLogger(__name__)
 

@@ -8,9 +8,9 @@ import click
 from flask.cli import with_appcontext
 
 from api.runtime import runtime
-from workflow import calendars
-from workflow.errors import Invalid
+from workflow.domain.errors import Invalid
 from workflow.store.migrate import upgrade
+from workflow.usecases import calendars
 
 WEEKDAYS = "一二三四五六日"
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from api.agenda.views import AgendaItemOut, AgendaOut
 from tests.helpers import create_applicant, dossier_in, fire, record
-from workflow.dates import add_months
+from workflow.domain.dates import add_months
 
 DAY = timedelta(days=1)
 

@@ -8,10 +8,10 @@ from datetime import date, timedelta
 from sqlalchemy import select, update
 
 from tests.helpers import create_applicant, dossier_in, fire, record
-from workflow import agenda, calendars, services
-from workflow.calendar import YearTable
-from workflow.dates import add_months
+from workflow.domain.calendar import YearTable
+from workflow.domain.dates import add_months
 from workflow.store.tables import derived_indexes, dossiers
+from workflow.usecases import agenda, calendars, services
 
 DAY = timedelta(days=1)
 

@@ -10,8 +10,8 @@ import pytest
 from api import create_app
 from tests.e2e.test_agenda_index import both, next_due, rules_of
 from tests.helpers import walk
-from workflow import agenda, services
-from workflow.dates import add_months
+from workflow.domain.dates import add_months
+from workflow.usecases import agenda, services
 
 # From 2026 a committee approves within two months of the vote, not three.
 VERSION = {"id": "local-2026", "effective_from": "2026-01-01", "title": "省级实施细则 (2026)",

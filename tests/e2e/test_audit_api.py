@@ -13,9 +13,9 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.helpers import create_applicant, dossier_in, record
-from workflow import services as core
-from workflow.audit import entry_for
-from workflow.deadlines import earliest_due
+from workflow.domain.audit import entry_for
+from workflow.domain.deadlines import earliest_due
+from workflow.usecases import services as core
 
 AUDIT = "/api/v1/audit"
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.live import live_server, server_env
-from workflow.demo import DEMO_CONTACT
+from workflow.usecases.demo import DEMO_CONTACT
 
 CHROMIUM = Path(os.environ.get("RECRUITFLOW_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",

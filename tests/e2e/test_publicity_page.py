@@ -7,7 +7,7 @@ import re
 from datetime import date, timedelta
 
 from tests.helpers import dossier_in
-from workflow.calendar import WorkingDayCalendar
+from workflow.domain.calendar import WorkingDayCalendar
 
 CONTACT = {"objection_phone": "010-6512 3456", "objection_email": "jubao@example.cn",
            "objection_address": "北京市东城区示范街1号党委办公室"}

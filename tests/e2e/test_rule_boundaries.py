@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from tests.helpers import fire, record, walk
-from workflow.dates import add_months
+from workflow.domain.dates import add_months
 
 DAY = timedelta(days=1)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from tests.helpers import create_applicant
-from workflow.dates import add_months
-from workflow.demo import applied_on_for, plan
-from workflow.roles import Role
+from workflow.domain.dates import add_months
+from workflow.domain.roles import Role
+from workflow.usecases.demo import applied_on_for, plan
 
 
 def test_application_to_full_member_over_http(client, rt, org):

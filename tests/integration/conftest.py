@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from workflow import services
-from workflow.demo import load_demo
+from workflow.usecases import services
+from workflow.usecases.demo import load_demo
 
 # A Sunday worked in lieu (调休): the demo's publicities, opened two days before, run across
 # National Day 2025.

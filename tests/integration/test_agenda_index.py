@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from tests.integration.conftest import TODAY
-from workflow import agenda
-from workflow.calendar import WorkingDayCalendar, YearTable
-from workflow.deadlines import deadline_rules, earliest_due
-from workflow.rulebook import RulebookSet
+from workflow.domain.calendar import WorkingDayCalendar, YearTable
+from workflow.domain.deadlines import deadline_rules, earliest_due
+from workflow.domain.rulebook import RulebookSet
 from workflow.store.reports import Reports
+from workflow.usecases import agenda
 
 YEARS = range(2022, 2028)
 

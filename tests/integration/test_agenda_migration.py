@@ -10,14 +10,14 @@ from sqlalchemy import column, insert, select, table
 
 import states
 from tests.conftest import _empty
-from workflow import agenda
-from workflow.calendar import WorkingDayCalendar
-from workflow.environment import Environment
-from workflow.rulebook import RulebookSet
+from workflow.domain.calendar import WorkingDayCalendar
+from workflow.domain.environment import Environment
+from workflow.domain.rulebook import RulebookSet
 from workflow.store.database import make_engine
 from workflow.store.migrate import alembic_config, current_revision, head_revision
 from workflow.store.tables import audit_entries, dossiers, organizations
 from workflow.store.uow import UnitOfWork
+from workflow.usecases import agenda
 
 # The dossiers table as revision 0004 had it.
 OLD_DOSSIERS = table("dossiers", *[

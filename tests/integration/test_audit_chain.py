@@ -16,12 +16,12 @@ from sqlalchemy import delete, insert, text, update
 from sqlalchemy.exc import DBAPIError
 
 from tests.helpers import dossier_in
-from workflow.audit import entry_hash, hashed_values, sealed
-from workflow.auditing import services
-from workflow.auditing.chain import Checkpoint
+from workflow.domain.audit import entry_hash, hashed_values, sealed
 from workflow.store import append_only, audit_log
 from workflow.store.audit_log import AuditLog
 from workflow.store.tables import audit_entries, dossiers
+from workflow.usecases.auditing import services
+from workflow.usecases.auditing.chain import Checkpoint
 
 E = audit_entries.c
 

@@ -8,12 +8,12 @@ from alembic import command
 from sqlalchemy import column, insert, select, table
 
 from tests.conftest import _empty
-from workflow.audit import GENESIS
-from workflow.auditing import services
+from workflow.domain.audit import GENESIS
 from workflow.store.database import make_engine
 from workflow.store.migrate import alembic_config, current_revision, head_revision
 from workflow.store.tables import audit_entries, dossiers, organizations
 from workflow.store.uow import UnitOfWork
+from workflow.usecases.auditing import services
 
 # The audit table as revision 0001 had it, without the chain.
 OLD_AUDIT_ENTRIES = table("audit_entries", *[

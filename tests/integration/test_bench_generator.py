@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from bench.generate import generate, plan, replay
 from tests.helpers import dossier_in
-from workflow import agenda, services
-from workflow.roles import Role
+from workflow.domain.roles import Role
 from workflow.store.tables import audit_entries, dossiers
+from workflow.usecases import agenda, services
 
 
 @pytest.mark.parametrize("target", ["activist", "approval", "probationary", "full_member"])
@@ -87,7 +87,7 @@ def test_generated_dossiers_read_back_consistently(rt):
 
 
 def test_a_generated_log_verifies_as_intact(rt):
-    from workflow.auditing.services import verify
+    from workflow.usecases.auditing.services import verify
 
     manifest = generate(rt.engine, rt.env, dossiers_count=200, pool_size=5, seed=7,
                         log=lambda _: None)

@@ -8,8 +8,8 @@ import pytest
 
 from api import create_app
 from tests.helpers import dossier_in
-from workflow import calendars
-from workflow.calendar import WorkingDayCalendar, YearTable
+from workflow.domain.calendar import WorkingDayCalendar, YearTable
+from workflow.usecases import calendars
 
 UNKNOWN = max(WorkingDayCalendar().known_years()) + 1
 

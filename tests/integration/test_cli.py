@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from workflow import services
 from workflow.store.migrate import current_revision, head_revision
+from workflow.usecases import services
 
 
 def test_init_is_idempotent(runner, rt):

@@ -10,11 +10,11 @@ from sqlalchemy import create_engine, func, select
 from sqlalchemy.pool import NullPool
 
 from tests.helpers import create_applicant
-from workflow import services
-from workflow.errors import InvalidTransition
+from workflow.domain.errors import InvalidTransition
 from workflow.store.repository import Repository
 from workflow.store.tables import audit_entries, dossiers, organizations
 from workflow.store.uow import Change
+from workflow.usecases import services
 
 
 def _count(rt, table) -> int:
@@ -69,7 +69,7 @@ def test_a_failed_guard_writes_nothing(client, rt, org):
     did = create_applicant(client, org)["id"]
     before = _count(rt, audit_entries)
     actor = services.authenticate(uow=rt.uow, token=org.tokens["branch"])
-    from workflow.errors import GuardFailed
+    from workflow.domain.errors import GuardFailed
 
     with pytest.raises(GuardFailed):
         services.fire(uow=rt.uow, env=rt.env, actor=actor, dossier_id=did,

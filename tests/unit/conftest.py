@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 
 from states import PROCEDURE
-from workflow.calendar import WorkingDayCalendar
-from workflow.dossier import Dossier, Member, Record
-from workflow.machine import Engine, engine_for
-from workflow.rulebook import BUILT_IN, Rulebook
-from workflow.rules import Facts, Failure
+from workflow.domain.calendar import WorkingDayCalendar
+from workflow.domain.dossier import Dossier, Member, Record
+from workflow.domain.machine import Engine, engine_for
+from workflow.domain.rulebook import BUILT_IN, Rulebook
+from workflow.domain.rules import Facts, Failure
 
 BRANCH_ID = 7
 

@@ -11,8 +11,8 @@ from itertools import groupby
 
 import pytest
 
-from workflow.actors import Actor
-from workflow.audit import (
+from workflow.domain.actors import Actor
+from workflow.domain.audit import (
     GENESIS,
     canonical,
     entry_for,
@@ -22,7 +22,8 @@ from workflow.audit import (
     reference_canonical,
     sealed,
 )
-from workflow.auditing.chain import (
+from workflow.domain.roles import Role
+from workflow.usecases.auditing.chain import (
     ChainsVerdict,
     Checkpoint,
     Link,
@@ -30,7 +31,6 @@ from workflow.auditing.chain import (
     merkle_root,
     verify_chains,
 )
-from workflow.roles import Role
 
 ACTOR = Actor(7, "支部书记", Role.BRANCH, 2, "/1/2/")
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from workflow.calendar import WorkingDayCalendar, WorkingDaySpan, YearTable
+from workflow.domain.calendar import WorkingDayCalendar, WorkingDaySpan, YearTable
 
 
 def working_days(cal: WorkingDayCalendar, start: date, end: date) -> list[date]:

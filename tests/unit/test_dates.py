@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from workflow.dates import add_months, add_years, age_on, full_months_between, today_in
+from workflow.domain.dates import add_months, add_years, age_on, full_months_between, today_in
 
 
 @pytest.mark.parametrize(

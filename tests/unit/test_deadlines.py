@@ -1,4 +1,4 @@
-"""The deadline bound of the agenda's index (workflow.deadlines), without a database."""
+"""The deadline bound of the agenda's index (workflow.domain.deadlines), without a database."""
 
 from __future__ import annotations
 
@@ -8,16 +8,16 @@ from datetime import date
 import pytest
 
 from states import PROCEDURE
-from workflow.calendar import WorkingDayCalendar
-from workflow.deadlines import (
+from workflow.domain.calendar import WorkingDayCalendar
+from workflow.domain.deadlines import (
     EVERY_DAY,
     deadline_record_types,
     deadline_rules,
     earliest_due,
     fingerprint,
 )
-from workflow.dossier import NOT_LOADED, Dossier, Record, RecordsNotLoaded
-from workflow.rulebook import RulebookSet
+from workflow.domain.dossier import NOT_LOADED, Dossier, Record, RecordsNotLoaded
+from workflow.domain.rulebook import RulebookSet
 
 SHORTER = {"id": "short", "effective_from": "2030-01-01", "approval_months": 1}
 

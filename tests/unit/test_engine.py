@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from workflow.errors import GuardFailed, Invalid, InvalidTransition, UnknownTrigger
+from workflow.domain.errors import GuardFailed, Invalid, InvalidTransition, UnknownTrigger
 
 # ---------------------------------------------------------------------------- refusals
 

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from states import PROCEDURE
-from workflow.machine import Engine, engine_for
-from workflow.procedure import Procedure, StateDef, TransitionDef
-from workflow.roles import Role
-from workflow.rulebook import BUILT_IN
-from workflow.rules import Rule
+from workflow.domain.machine import Engine, engine_for
+from workflow.domain.procedure import Procedure, StateDef, TransitionDef
+from workflow.domain.roles import Role
+from workflow.domain.rulebook import BUILT_IN
+from workflow.domain.rules import Rule
 
 B, C = {Role.BRANCH}, {Role.COMMITTEE}
 PROBATION = ("probationary", "conversion_publicity", "conversion_vote", "conversion_approval")

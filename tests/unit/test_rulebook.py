@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from workflow.rulebook import BUILT_IN, Rulebook, RulebookSet
+from workflow.domain.rulebook import BUILT_IN, Rulebook, RulebookSet
 
 REVISION = {"id": "2026", "effective_from": "2027-01-01", "title": "修订版",
             "training_hours_min": 32}
@@ -131,8 +131,8 @@ def test_the_environment_judges_each_day_by_the_version_in_force():
     from datetime import UTC, datetime
 
     from states import PROCEDURE
-    from workflow.environment import Environment
-    from workflow.machine import engine_for
+    from workflow.domain.environment import Environment
+    from workflow.domain.machine import engine_for
 
     rulebooks = RulebookSet.from_config({"publicity_working_days": 7}, [REVISION])
     env = Environment(PROCEDURE, rulebooks,

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from workflow.errors import GuardFailed
+from workflow.domain.errors import GuardFailed
 
 # ---------------------------------------------------------------------------------- min_age
 

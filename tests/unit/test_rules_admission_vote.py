@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from workflow.calendar import WorkingDayCalendar, YearTable
+from workflow.domain.calendar import WorkingDayCalendar, YearTable
 
 # ----------------------------------------------------------------------- publicity_elapsed
 
@@ -42,7 +42,7 @@ def test_publicity_during_the_holiday_is_still_open(make):
 
 def test_publicity_length_comes_from_the_rulebook(make, rulebook, calendar):
     from states import PROCEDURE
-    from workflow.machine import Engine
+    from workflow.domain.machine import Engine
 
     seven = Engine(PROCEDURE, rulebook.with_numbers({"publicity_working_days": 7}))
     dossier = make.dossier("publicity", publicity_started_on=START)

@@ -74,7 +74,7 @@ def test_extension_once(make, state):
 
 
 def test_extension_length_follows_the_rulebook(make, rulebook, calendar):
-    from workflow.machine import Engine
+    from workflow.domain.machine import Engine
 
     wide = Engine(PROCEDURE, rulebook.with_numbers({"extension_min_months": 3}))
     dossier = make.dossier("probationary")

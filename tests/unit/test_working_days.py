@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from workflow.calendar import WorkingDayCalendar, YearTable
-from workflow.calendars import parse_table
-from workflow.errors import Invalid
+from workflow.domain.calendar import WorkingDayCalendar, YearTable
+from workflow.domain.errors import Invalid
+from workflow.usecases.calendars import parse_table
 
 CALENDAR = WorkingDayCalendar()
 # The first year the installed chinese-calendar does not know: an unannounced year.

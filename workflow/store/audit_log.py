@@ -25,9 +25,9 @@ from sqlalchemy import (
     select,
 )
 
-from workflow.audit import HASHED, AuditEntry, utc_text
-from workflow.auditing.query import EntryFilter
+from workflow.domain.audit import HASHED, AuditEntry, utc_text
 from workflow.store.tables import audit_entries, dossiers, organizations
+from workflow.usecases.auditing.query import EntryFilter
 
 BATCH = 2000
 # Rows a chunk when verification streams from PostgreSQL: the client's CPU per entry was a few

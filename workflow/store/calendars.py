@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from sqlalchemy import Connection, func, insert, select, update
 
-from workflow.calendar import YearTable
+from workflow.domain.calendar import YearTable
 from workflow.store.tables import calendar_years
 
 

@@ -1,7 +1,7 @@
 """The deadline index's bookkeeping: what it was built with, and its rebuild, batch by batch.
 
 The values themselves (`dossiers.next_due`) are written by the repository with every change
-of a dossier (`Repository.save_dossier`, `add_dossier`); see workflow.deadlines.
+of a dossier (`Repository.save_dossier`, `add_dossier`); see workflow.domain.deadlines.
 """
 
 from __future__ import annotations

@@ -6,8 +6,8 @@ from datetime import datetime
 
 from sqlalchemy import Connection, delete, insert, select
 
-from workflow.actors import Actor
-from workflow.roles import Role
+from workflow.domain.actors import Actor
+from workflow.domain.roles import Role
 from workflow.store.tables import calendar_feeds, organizations, users
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Text, and_, cast, func, select
 
-from workflow.dossier import NOT_LOADED, Dossier, Record
+from workflow.domain.dossier import NOT_LOADED, Dossier, Record
 from workflow.store.repository import FACT_FIELDS
 from workflow.store.tables import audit_entries, dossiers, organizations
 
@@ -52,7 +52,7 @@ class OpenDossier:
     dossier: Dossier
     name: str
     branch_name: str
-    # The deadline index as stored (workflow.deadlines).
+    # The deadline index as stored (workflow.domain.deadlines).
     next_due: date | None = None
 
 

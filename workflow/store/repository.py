@@ -14,10 +14,10 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, func, insert, select, update
 
-from workflow.actors import Actor
-from workflow.audit import GENESIS, AuditEntry, sealed
-from workflow.dossier import Dossier, Member, Record
-from workflow.roles import Role
+from workflow.domain.actors import Actor
+from workflow.domain.audit import GENESIS, AuditEntry, sealed
+from workflow.domain.dossier import Dossier, Member, Record
+from workflow.domain.roles import Role
 from workflow.store.tables import (
     audit_entries,
     dossiers,
@@ -202,7 +202,8 @@ class Repository:
 
     def add_dossier(self, *, branch_id: int, profile: Mapping[str, Any], dossier: Dossier,
                     now: datetime, next_due: date | None) -> int:
-        """Insert a new dossier with its deadline index (`next_due`, see workflow.deadlines)."""
+        """Insert a new dossier with its deadline index (`next_due`, see
+        workflow.domain.deadlines)."""
         values = {k: profile.get(k) for k in PROFILE_FIELDS}
         values.update({k: getattr(dossier, k) for k in FACT_FIELDS})
         return self.connection.execute(

@@ -96,8 +96,8 @@ dossiers = Table(
     Column("closing_reason", Text),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
-    # The deadline index (workflow.deadlines): a lower bound of the due dates of the dossier's
-    # open deadlines, NULL when it has none; written with every change of the dossier.
+    # The deadline index (workflow.domain.deadlines): a lower bound of the due dates of the
+    # dossier's open deadlines, NULL when it has none; written with every change of the dossier.
     Column("next_due", Date),
     Index("ix_dossiers_branch_state", "branch_id", "state"),
     Index("ix_dossiers_state", "state"),
@@ -142,7 +142,7 @@ audit_entries = Table(
     Column("recorded_at", DateTime(timezone=True), nullable=False),
     Column("request_id", String(64)),
     Column("rulebook_id", String(40), nullable=False),
-    # The hash chain (workflow.audit); the database refuses UPDATE and DELETE on this table
+    # The hash chain (workflow.domain.audit); the database refuses UPDATE and DELETE on this table
     # (triggers installed by migration 0002, see workflow.store.append_only).
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from workflow.audit import GENESIS, AuditEntry, entry_hash
+from workflow.domain.audit import GENESIS, AuditEntry, entry_hash
 from workflow.store import append_only
 
 revision = '0002'

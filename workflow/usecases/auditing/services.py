@@ -19,23 +19,23 @@ from multiprocessing import get_all_start_methods, get_context
 from multiprocessing.context import BaseContext
 from zoneinfo import ZoneInfo
 
-from workflow.actors import Actor
-from workflow.audit import AuditEntry
-from workflow.auditing.chain import (
+from workflow.domain.actors import Actor
+from workflow.domain.audit import AuditEntry
+from workflow.domain.environment import Environment
+from workflow.domain.errors import Forbidden, Invalid
+from workflow.domain.roles import Role
+from workflow.store.audit_log import AuditLog, Partition
+from workflow.store.database import make_engine
+from workflow.store.uow import UnitOfWork
+from workflow.usecases.auditing.chain import (
     Checkpoint,
     Problem,
     against_checkpoint,
     check_chain,
     verify_chains,
 )
-from workflow.auditing.compliance import Finding, replay, unreplayable
-from workflow.auditing.query import EntryFilter
-from workflow.environment import Environment
-from workflow.errors import Forbidden, Invalid
-from workflow.roles import Role
-from workflow.store.audit_log import AuditLog, Partition
-from workflow.store.database import make_engine
-from workflow.store.uow import UnitOfWork
+from workflow.usecases.auditing.compliance import Finding, replay, unreplayable
+from workflow.usecases.auditing.query import EntryFilter
 
 COMMAND_LINE = Actor(id=0, name="command line", role=Role.AUDITOR, organization_id=None,
                      organization_path="/")

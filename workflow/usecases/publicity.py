@@ -12,14 +12,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from workflow import services
-from workflow.actors import Actor
-from workflow.environment import Environment
-from workflow.errors import Forbidden, Invalid, NotFound
-from workflow.roles import Role
-from workflow.services import Notice
+from workflow.domain.actors import Actor
+from workflow.domain.environment import Environment
+from workflow.domain.errors import Forbidden, Invalid, NotFound
+from workflow.domain.roles import Role
 from workflow.store.organizations import CONTACT_FIELDS, ObjectionContact, OrganizationContacts
 from workflow.store.uow import UnitOfWork
+from workflow.usecases import services
+from workflow.usecases.services import Notice
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,17 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TypeVar
 
-from workflow.actors import Actor
-from workflow.deadlines import deadline_record_types, deadline_rules, earliest_due, fingerprint
-from workflow.dossier import Dossier, RecordsNotLoaded
-from workflow.environment import Environment
-from workflow.errors import Forbidden, Invalid
-from workflow.roles import Role
+from workflow.domain.actors import Actor
+from workflow.domain.deadlines import (
+    deadline_record_types,
+    deadline_rules,
+    earliest_due,
+    fingerprint,
+)
+from workflow.domain.dossier import Dossier, RecordsNotLoaded
+from workflow.domain.environment import Environment
+from workflow.domain.errors import Forbidden, Invalid
+from workflow.domain.roles import Role
 from workflow.store.deadline_index import DeadlineIndex
 from workflow.store.reports import OpenDossier, Reports
 from workflow.store.uow import UnitOfWork
@@ -101,7 +106,7 @@ def agenda(*, uow: UnitOfWork, env: Environment, actor: Actor,
     return items
 
 
-# The deadline index (workflow.deadlines): is it current, and its rebuild.
+# The deadline index (workflow.domain.deadlines): is it current, and its rebuild.
 
 REINDEX_BATCH = 2000
 # How often a rebuild says how far it got (a million dossiers: a line every 50,000).

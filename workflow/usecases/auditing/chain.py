@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from workflow.audit import GENESIS, canonical_text
+from workflow.domain.audit import GENESIS, canonical_text
 
 CHECKPOINT_FORMAT = "recruitflow-audit-checkpoint/1"
 

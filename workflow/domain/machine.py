@@ -16,12 +16,12 @@ from typing import Any
 
 from transitions import EventData, Machine
 
-from workflow.calendar import WorkingDayCalendar
-from workflow.dossier import Dossier
-from workflow.errors import GuardFailed, InvalidTransition, UnknownTrigger
-from workflow.procedure import Procedure, TransitionDef
-from workflow.rulebook import Rulebook
-from workflow.rules import Facts, Failure, Rule
+from workflow.domain.calendar import WorkingDayCalendar
+from workflow.domain.dossier import Dossier
+from workflow.domain.errors import GuardFailed, InvalidTransition, UnknownTrigger
+from workflow.domain.procedure import Procedure, TransitionDef
+from workflow.domain.rulebook import Rulebook
+from workflow.domain.rules import Facts, Failure, Rule
 
 
 def _condition(rule: Rule):

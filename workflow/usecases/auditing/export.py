@@ -18,7 +18,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from workflow.audit import AuditEntry
+from workflow.domain.audit import AuditEntry
 
 COLUMNS = ("id", "dossier_id", "seq", "kind", "action", "from_state", "to_state",
            "effective_date", "recorded_at", "actor_id", "actor_name", "actor_role",

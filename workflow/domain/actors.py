@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from workflow.roles import Role
+from workflow.domain.roles import Role
 
 
 @dataclass(frozen=True)

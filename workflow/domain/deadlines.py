@@ -29,11 +29,11 @@ from dataclasses import asdict
 from datetime import date, timedelta
 from pathlib import Path
 
-from workflow.calendar import WorkingDayCalendar, WorkingDaySpan
-from workflow.dossier import Dossier
-from workflow.procedure import Procedure
-from workflow.rulebook import RulebookSet
-from workflow.rules import Rule
+from workflow.domain.calendar import WorkingDayCalendar, WorkingDaySpan
+from workflow.domain.dossier import Dossier
+from workflow.domain.procedure import Procedure
+from workflow.domain.rulebook import RulebookSet
+from workflow.domain.rules import Rule
 
 # Bump when what the index stores changes meaning (the code digest covers the rules' code).
 INDEX_FORMAT = 1
@@ -94,7 +94,7 @@ def fingerprint(procedure: Procedure, rulebooks: RulebookSet) -> str:
     so that a release changing a deadline makes the stored index stale too."""
     rules = deadline_rules(procedure)
     modules = sorted({rule.deadline.__module__ for rule in rules}
-                     | {"workflow.dates", "workflow.dossier", __name__})
+                     | {"workflow.domain.dates", "workflow.domain.dossier", __name__})
     digest = hashlib.sha256()
     digest.update(json.dumps({
         "format": INDEX_FORMAT,

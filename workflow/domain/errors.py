@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from workflow.rules import Failure
+    from workflow.domain.rules import Failure
 
 
 class DomainError(Exception):

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from workflow.actors import Actor
-from workflow.calendar import WorkingDayCalendar
-from workflow.dates import add_months
-from workflow.environment import Environment
-from workflow.roles import Role
-from workflow.rulebook import Rulebook
+from workflow.domain.actors import Actor
+from workflow.domain.calendar import WorkingDayCalendar
+from workflow.domain.dates import add_months
+from workflow.domain.environment import Environment
+from workflow.domain.roles import Role
+from workflow.domain.rulebook import Rulebook
 from workflow.store.uow import UnitOfWork
 
 MAIN_LINE = (
@@ -115,7 +115,7 @@ def _main_line(a: date, rb: Rulebook, cal: WorkingDayCalendar, contacts: Sequenc
 
 def execute(*, uow: UnitOfWork, env: Environment, dossier_id: int, acts: Sequence[Act],
             actors: dict[Role, Actor]) -> None:
-    from workflow import services
+    from workflow.usecases import services
 
     for act in acts:
         actor = actors[act.by]
@@ -175,7 +175,7 @@ EXITS = {"rejected": ("activist", "reject"), "withdrawn": ("applicant", "withdra
 
 def load_demo(*, uow: UnitOfWork, env: Environment, seed: int = 2026) -> list[str]:
     """One committee, three branches, a registry, and ~50 dossiers in every state."""
-    from workflow import publicity, services
+    from workflow.usecases import publicity, services
 
     rng = random.Random(seed)
     today = env.today()

@@ -21,13 +21,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from workflow.audit import AuditEntry
-from workflow.calendar import WorkingDayCalendar
-from workflow.dossier import Dossier, Member, Record
-from workflow.machine import engine_for
-from workflow.procedure import Procedure
-from workflow.rulebook import Rulebook, RulebookSet
-from workflow.rules import Facts, Failure, Rule
+from workflow.domain.audit import AuditEntry
+from workflow.domain.calendar import WorkingDayCalendar
+from workflow.domain.dossier import Dossier, Member, Record
+from workflow.domain.machine import engine_for
+from workflow.domain.procedure import Procedure
+from workflow.domain.rulebook import Rulebook, RulebookSet
+from workflow.domain.rules import Facts, Failure, Rule
 
 LATE = "late"
 MISSING = "missing"

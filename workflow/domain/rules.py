@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from workflow.calendar import WorkingDayCalendar
-from workflow.dossier import Dossier
-from workflow.rulebook import Rulebook
+from workflow.domain.calendar import WorkingDayCalendar
+from workflow.domain.dossier import Dossier
+from workflow.domain.rulebook import Rulebook
 
 
 @dataclass(frozen=True)

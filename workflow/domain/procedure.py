@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from workflow.dossier import Dossier, Record
-from workflow.roles import Role
-from workflow.rules import Facts, Param, Rule
+from workflow.domain.dossier import Dossier, Record
+from workflow.domain.roles import Role
+from workflow.domain.rules import Facts, Param, Rule
 
 
 @dataclass(frozen=True)

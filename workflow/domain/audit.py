@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from workflow.actors import Actor
+from workflow.domain.actors import Actor
 
 
 @dataclass(frozen=True)

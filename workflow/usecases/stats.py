@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from states.publicity import PUBLICITY_STATES, objections_of_current_publicity, publicity_span
-from workflow.actors import Actor
-from workflow.agenda import AGENDA_ROLES, scope_of
-from workflow.dates import age_on
-from workflow.environment import Environment
-from workflow.errors import Forbidden, Invalid
+from workflow.domain.actors import Actor
+from workflow.domain.dates import age_on
+from workflow.domain.environment import Environment
+from workflow.domain.errors import Forbidden, Invalid
 from workflow.store.reports import Reports
 from workflow.store.uow import UnitOfWork
+from workflow.usecases.agenda import AGENDA_ROLES, scope_of
 
 # The reports' age bracket for young members (35岁以下): a category of the statistics, not a
 # rule of the procedure.

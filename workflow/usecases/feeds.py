@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import secrets
 
-from workflow.actors import Actor
-from workflow.agenda import AGENDA_ROLES, AgendaItem, agenda
-from workflow.environment import Environment
-from workflow.errors import Forbidden, NotFound
-from workflow.services import hash_token
+from workflow.domain.actors import Actor
+from workflow.domain.environment import Environment
+from workflow.domain.errors import Forbidden, NotFound
 from workflow.store.feeds import CalendarFeeds
 from workflow.store.uow import UnitOfWork
+from workflow.usecases.agenda import AGENDA_ROLES, AgendaItem, agenda
+from workflow.usecases.services import hash_token
 
 
 def issue_feed(*, uow: UnitOfWork, env: Environment, actor: Actor) -> str:

@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from workflow.calendar import WorkingDayCalendar, YearTable
-from workflow.environment import Environment
-from workflow.errors import Invalid
+from workflow.domain.calendar import WorkingDayCalendar, YearTable
+from workflow.domain.environment import Environment
+from workflow.domain.errors import Invalid
 from workflow.store.calendars import CalendarTables
 from workflow.store.uow import UnitOfWork
 

@@ -16,13 +16,13 @@ from typing import Any, TypeVar
 
 from states.probation import PROBATION_STATES
 from states.publicity import PUBLICITY_STATES, publicity_span
-from workflow.actors import Actor
-from workflow.audit import AuditEntry, entry_for
-from workflow.calendar import WorkingDaySpan
-from workflow.deadlines import earliest_due
-from workflow.dossier import Dossier, Record
-from workflow.environment import Environment
-from workflow.errors import (
+from workflow.domain.actors import Actor
+from workflow.domain.audit import AuditEntry, entry_for
+from workflow.domain.calendar import WorkingDaySpan
+from workflow.domain.deadlines import earliest_due
+from workflow.domain.dossier import Dossier, Record
+from workflow.domain.environment import Environment
+from workflow.domain.errors import (
     Conflict,
     Forbidden,
     Invalid,
@@ -30,11 +30,11 @@ from workflow.errors import (
     RecordNotAllowed,
     VersionMismatch,
 )
-from workflow.machine import Step
-from workflow.procedure import RecordType, StateDef, TransitionDef
-from workflow.roles import Role
-from workflow.rulebook import Rulebook
-from workflow.rules import Param
+from workflow.domain.machine import Step
+from workflow.domain.procedure import RecordType, StateDef, TransitionDef
+from workflow.domain.roles import Role
+from workflow.domain.rulebook import Rulebook
+from workflow.domain.rules import Param
 from workflow.store.repository import Organization, Repository, StoredDossier
 from workflow.store.uow import UnitOfWork
 

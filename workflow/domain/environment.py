@@ -7,11 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from workflow.calendar import WorkingDayCalendar
-from workflow.dates import today_in
-from workflow.machine import Engine, engine_for
-from workflow.procedure import Procedure
-from workflow.rulebook import Rulebook, RulebookSet
+from workflow.domain.calendar import WorkingDayCalendar
+from workflow.domain.dates import today_in
+from workflow.domain.machine import Engine, engine_for
+from workflow.domain.procedure import Procedure
+from workflow.domain.rulebook import Rulebook, RulebookSet
 
 
 def _utc_now() -> datetime:

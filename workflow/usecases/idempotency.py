@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
 
-from workflow.environment import Environment
+from workflow.domain.environment import Environment
 from workflow.store.repository import IdempotentAnswer
 from workflow.store.uow import UnitOfWork
 
