@@ -130,6 +130,7 @@ def _extend(d: Dossier, f: Facts) -> None:
 STAGE = Stage(
     states=(StateDef("probationary", "预备党员", "probationary member", article="Art. 32"),),
     deadline_rules=(PROBATION_END,),
+    probation_states=PROBATION_STATES,
     records=(
         RecordType("oath", "入党宣誓", "oath taken", BRANCH_OR_COMMITTEE, PROBATION_STATES),
         RecordType("conversion_application", "书面转正申请", "written application for conversion",

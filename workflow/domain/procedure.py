@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from workflow.domain.calendar import WorkingDayCalendar, WorkingDaySpan
 from workflow.domain.dossier import Dossier, Record
 from workflow.domain.roles import Role
+from workflow.domain.rulebook import Rulebook
 from workflow.domain.rules import Facts, Param, Rule
 
 
@@ -56,6 +58,17 @@ class RecordType:
 
 
 @dataclass(frozen=True)
+class Publicity:
+    """How the procedure declares its publicities, for those who read them without judging
+    a rule (the dossier's view, the public board, statistics): which states are one, the
+    working days of the current one, and the objections raised in it."""
+
+    states: tuple[str, ...]
+    span: Callable[[Dossier, Rulebook, WorkingDayCalendar], WorkingDaySpan]
+    objections: Callable[[Dossier], list[tuple[Record, Record | None]]]
+
+
+@dataclass(frozen=True)
 class Stage:
     """What one module of `states/` declares."""
 
@@ -66,6 +79,10 @@ class Stage:
     creation_rules: tuple[Rule, ...] = ()
     # Rules that only produce deadlines for the agenda (nothing blocks on them).
     deadline_rules: tuple[Rule, ...] = ()
+    # Declared by the stage that owns them: at most one stage declares each.
+    publicity: Publicity | None = None
+    # The states in which the person is a probationary member (of the registry).
+    probation_states: tuple[str, ...] = ()
 
 
 # Compared and hashed by identity: it is the key of the per-rulebook engine cache.
@@ -77,10 +94,15 @@ class Procedure:
     records: tuple[RecordType, ...]
     creation_rules: tuple[Rule, ...]
     deadline_rules: tuple[Rule, ...] = field(default=())
+    publicity: Publicity | None = None
+    probation_states: tuple[str, ...] = ()
 
     @classmethod
     def from_stages(cls, initial: str, stages: Iterable[Stage]) -> Procedure:
         stages = list(stages)
+        publicities = [stage.publicity for stage in stages if stage.publicity is not None]
+        if len(publicities) > 1:
+            raise ValueError("publicity is declared by more than one stage")
         return cls(
             initial=initial,
             states=tuple(s for stage in stages for s in stage.states),
@@ -88,7 +110,12 @@ class Procedure:
             records=tuple(r for stage in stages for r in stage.records),
             creation_rules=tuple(r for stage in stages for r in stage.creation_rules),
             deadline_rules=tuple(r for stage in stages for r in stage.deadline_rules),
+            publicity=publicities[0] if publicities else None,
+            probation_states=tuple(s for stage in stages for s in stage.probation_states),
         )
+
+    def in_publicity(self, state: str) -> bool:
+        return self.publicity is not None and state in self.publicity.states
 
     def state(self, name: str) -> StateDef:
         return next(s for s in self.states if s.name == name)
@@ -132,6 +159,10 @@ class Procedure:
             unknown = {*t.sources, t.dest} - names
             if unknown:
                 raise ValueError(f"{t.trigger}: unknown states {sorted(unknown)}")
+        declared = {*self.probation_states,
+                    *(self.publicity.states if self.publicity else ())}
+        if declared - names:
+            raise ValueError(f"unknown states declared: {sorted(declared - names)}")
         for r in self.records:
             unknown = set(r.states) - names
             if unknown:

@@ -26,8 +26,8 @@ from sqlalchemy import (
 )
 
 from workflow.domain.audit import HASHED, AuditEntry, utc_text
+from workflow.domain.audit_query import EntryFilter
 from workflow.store.tables import audit_entries, dossiers, organizations
-from workflow.usecases.auditing.query import EntryFilter
 
 BATCH = 2000
 # Rows a chunk when verification streams from PostgreSQL: the client's CPU per entry was a few

@@ -14,8 +14,6 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from states.probation import PROBATION_STATES
-from states.publicity import PUBLICITY_STATES, publicity_span
 from workflow.domain.actors import Actor
 from workflow.domain.audit import AuditEntry, entry_for
 from workflow.domain.calendar import WorkingDaySpan
@@ -31,7 +29,7 @@ from workflow.domain.errors import (
     VersionMismatch,
 )
 from workflow.domain.machine import Step
-from workflow.domain.procedure import RecordType, StateDef, TransitionDef
+from workflow.domain.procedure import Procedure, RecordType, StateDef, TransitionDef
 from workflow.domain.roles import Role
 from workflow.domain.rulebook import Rulebook
 from workflow.domain.rules import Param
@@ -200,8 +198,8 @@ def view(stored: StoredDossier, env: Environment) -> DossierView:
     dossier = stored.dossier
     facts = engine.facts(dossier, today, env.calendar)
     span = None
-    if dossier.state in PUBLICITY_STATES:
-        span = publicity_span(dossier, engine.rulebook, env.calendar)
+    if env.procedure.in_publicity(dossier.state):
+        span = env.procedure.publicity.span(dossier, engine.rulebook, env.calendar)
     return DossierView(stored, env.procedure.state(dossier.state), engine.steps(dossier, facts),
                        span, engine.rulebook, today)
 
@@ -299,13 +297,14 @@ def _save(repo: Repository, stored: StoredDossier, read_version: int, now: datet
     stored.profile["updated_at"] = now
 
 
-def _membership(before: str, after: str) -> str | None:
+def _membership(procedure: Procedure, before: str, after: str) -> str | None:
     """The registry status a transition gives the person, if it changes it."""
-    if after in PROBATION_STATES:
+    probation = procedure.probation_states
+    if after in probation:
         return "probationary"
     if after == "full_member":
         return "full"
-    if before in PROBATION_STATES and after in ("disqualified", "withdrawn"):
+    if before in probation and after in ("disqualified", "withdrawn"):
         return "former"
     return None
 
@@ -340,7 +339,7 @@ def fire(*, uow: UnitOfWork, env: Environment, actor: Actor, dossier_id: int, tr
             with change.write() as tx:
                 _save(tx.repo, stored, read_version, now, next_due)
                 tx.repo.append(entry)
-                status = _membership(before, dossier.state)
+                status = _membership(env.procedure, before, dossier.state)
                 if status:
                     tx.repo.sync_membership(
                         dossier_id=dossier.id, name=stored.profile["name"],
@@ -418,17 +417,20 @@ def add_record(*, uow: UnitOfWork, env: Environment, actor: Actor, dossier_id: i
 def publicity_notices(*, uow: UnitOfWork, env: Environment,
                       committee_id: int | None = None) -> list[Notice]:
     """Every publicity in progress, or those of the branches of one committee."""
+    publicity = env.procedure.publicity
+    if publicity is None:
+        return []
     today = env.today()
     rulebook = env.rulebook_on(today)
     with uow.transaction() as tx:
-        rows = tx.repo.dossiers_in_states(PUBLICITY_STATES, committee_id=committee_id)
+        rows = tx.repo.dossiers_in_states(publicity.states, committee_id=committee_id)
     notices = []
     for row in rows:
         facts = Dossier(id=row.id, branch_id=row.branch_id, state=row.state,
                         version=row.version, birth_date=row.birth_date,
                         applied_on=row.applied_on, last_effective_on=row.last_effective_on,
                         publicity_started_on=row.publicity_started_on)
-        span = publicity_span(facts, rulebook, env.calendar)
+        span = publicity.span(facts, rulebook, env.calendar)
         notices.append(Notice(
             dossier_id=row.id, name=row.name, gender=row.gender,
             birth_month=row.birth_date.strftime("%Y-%m"), branch_id=row.branch_id,
