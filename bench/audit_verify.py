@@ -83,7 +83,7 @@ def fill(url: str, entries: int) -> None:
                     from_state=None if seq == 1 else "applicant", to_state="applicant",
                     effective_date=applied + timedelta(days=seq), payload=payload,
                     actor=actor, recorded_at=now + timedelta(microseconds=seq),
-                    request_id=f"req-{d}-{seq}", rulebook_id="2014",
+                    request_id=f"req-{d}-{seq}", rulebook_id="2014", revision=1,
                 ), prev)
                 prev = entry.hash
                 batch.append({c: getattr(entry, c) for c in COLUMNS})

@@ -16,6 +16,9 @@ blp.before_request(authenticate)
 
 class WorkflowOut(Schema):
     initial_state = fields.String()
+    revision = fields.Integer(metadata={
+        "description": "the revision of the rulebook the procedure encodes (audit entries "
+                       "name theirs)"})
     states = fields.List(fields.Dict())
     triggers = fields.List(fields.Dict())
     creation_rules = fields.List(fields.String())

@@ -22,7 +22,8 @@ class StateDef:
 
 
 # An effect writes the dates a transition establishes (activist date, vote date…) onto the
-# dossier. It runs after the guards passed and before anything is stored.
+# dossier. It runs after the guards passed, while the dossier is still in the source state,
+# and before anything is stored.
 Effect = Callable[[Dossier, Facts], None]
 
 
@@ -38,6 +39,14 @@ class TransitionDef:
     summary_en: str = ""
     summary_zh: str = ""
     article: str = ""
+    # Where the act leads to one of several states (the committee approves whichever motion
+    # the branch voted): the other destinations, and `route`, which names the one of an act.
+    routes: tuple[str, ...] = ()
+    route: Callable[[Facts], str] | None = None
+
+    @property
+    def dests(self) -> tuple[str, ...]:
+        return (self.dest, *self.routes)
 
 
 # A record validator returns field errors ({field: message}) for data that cannot stand on
@@ -83,6 +92,9 @@ class Stage:
     publicity: Publicity | None = None
     # The states in which the person is a probationary member (of the registry).
     probation_states: tuple[str, ...] = ()
+    # Transitions of earlier revisions of the rulebook, no longer fired but kept so that the
+    # compliance report can replay the history recorded with them.
+    retired: tuple[TransitionDef, ...] = ()
 
 
 # Compared and hashed by identity: it is the key of the per-rulebook engine cache.
@@ -96,9 +108,12 @@ class Procedure:
     deadline_rules: tuple[Rule, ...] = field(default=())
     publicity: Publicity | None = None
     probation_states: tuple[str, ...] = ()
+    retired: tuple[TransitionDef, ...] = ()
+    # The revision of the rulebook this procedure encodes; audit entries name it.
+    revision: int = 1
 
     @classmethod
-    def from_stages(cls, initial: str, stages: Iterable[Stage]) -> Procedure:
+    def from_stages(cls, initial: str, stages: Iterable[Stage], revision: int = 1) -> Procedure:
         stages = list(stages)
         publicities = [stage.publicity for stage in stages if stage.publicity is not None]
         if len(publicities) > 1:
@@ -112,6 +127,8 @@ class Procedure:
             deadline_rules=tuple(r for stage in stages for r in stage.deadline_rules),
             publicity=publicities[0] if publicities else None,
             probation_states=tuple(s for stage in stages for s in stage.probation_states),
+            retired=tuple(t for stage in stages for t in stage.retired),
+            revision=revision,
         )
 
     def in_publicity(self, state: str) -> bool:
@@ -127,6 +144,11 @@ class Procedure:
         return next(
             (t for t in self.transitions if t.trigger == trigger and source in t.sources), None
         )
+
+    def replayed(self, trigger: str, source: str) -> TransitionDef | None:
+        """The transition an audit entry recorded, retired ones included."""
+        return self.transition(trigger, source) or next(
+            (t for t in self.retired if t.trigger == trigger and source in t.sources), None)
 
     def triggers(self) -> list[str]:
         return list(dict.fromkeys(t.trigger for t in self.transitions))
@@ -156,7 +178,7 @@ class Procedure:
         if self.initial not in names:
             raise ValueError(f"initial state {self.initial!r} is not declared")
         for t in self.transitions:
-            unknown = {*t.sources, t.dest} - names
+            unknown = {*t.sources, *t.dests} - names
             if unknown:
                 raise ValueError(f"{t.trigger}: unknown states {sorted(unknown)}")
         declared = {*self.probation_states,
@@ -172,9 +194,10 @@ class Procedure:
         while frontier:
             current = frontier.pop()
             for t in self.transitions_from(current):
-                if t.dest not in reachable:
-                    reachable.add(t.dest)
-                    frontier.append(t.dest)
+                for dest in t.dests:
+                    if dest not in reachable:
+                        reachable.add(dest)
+                        frontier.append(dest)
         if reachable != names:
             raise ValueError(f"unreachable states: {sorted(names - reachable)}")
         for s in self.states:
