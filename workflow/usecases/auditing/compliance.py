@@ -138,16 +138,21 @@ def replay(entries: Sequence[AuditEntry], *, procedure: Procedure, rulebooks: Ru
                 judge_creation()
         elif entry.kind == "record":
             dossier.records.append(Record(entry.id or 0, entry.action, on, entry.payload))
-        else:
+        guarded: set[str] = set()
+        if entry.kind == "transition":
+            act = procedure.replayed(entry.action, dossier.state)
+            guarded = {rule.id for rule in act.rules} if act else set()
             failed.extend(_apply_transition(dossier, entry, procedure, rulebooks, calendar))
         dossier.version = entry.seq
         rulebook = rulebooks.in_force_on(on)
-        closed = procedure.state(dossier.state).final
+        final = procedure.state(dossier.state).final
         for (rule_id, due), failure in list(overdue.items()):
             deadline = rules[rule_id].deadline(dossier, rulebook, calendar)
             if deadline is not None and deadline.due == due:
                 continue
-            # The obligation is gone: discharged late by this act, or never by a closing one.
+            # The obligation is gone: discharged late by this act (one the rule guards, such
+            # as the approval that ends the procedure), or never, by a closing one.
+            closed = final and rule_id not in guarded
             after = rules[rule_id].evaluate(Facts(dossier, on, rulebook, calendar),
                                             strict=True) or failure
             findings.append(finding(after, MISSING if closed else LATE,
