@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Text, and_, cast, func, select
 
-from workflow.domain.dossier import NOT_LOADED, Dossier, Record, records_from_log
+from workflow.domain.dossier import NOT_LOADED, VOID, Dossier, Record, records_from_log
 from workflow.store.repository import FACT_FIELDS
 from workflow.store.tables import audit_entries, dossiers, organizations
 
@@ -103,8 +103,9 @@ class Reports:
 
     def records(self, dossier_ids: Iterable[int],
                 record_types: Iterable[str]) -> dict[int, list[Record]]:
-        """The records of these types of these dossiers, by dossier, in recording order."""
-        ids, types = sorted(set(dossier_ids)), list(record_types)
+        """The records of these types of these dossiers, by dossier, in recording order (with
+        their voidings, so that a voided record is marked as such)."""
+        ids, types = sorted(set(dossier_ids)), [*record_types, VOID]
         found: dict[int, list[Record]] = {}
         # In slices: SQLite takes so many parameters to a statement, and no more.
         for start in range(0, len(ids), RECORDS_SLICE):
