@@ -21,6 +21,8 @@ class WorkflowOut(Schema):
                        "name theirs)"})
     states = fields.List(fields.Dict())
     triggers = fields.List(fields.Dict())
+    retired_triggers = fields.List(fields.Dict(), metadata={
+        "description": "triggers of earlier revisions, named by older audit entries"})
     creation_rules = fields.List(fields.String())
     records = fields.List(fields.Dict())
     rules = fields.List(fields.Dict())

@@ -414,6 +414,8 @@ def test_workflow_document(client, org):
     assert body["revision"] == 2
     approve = next(t for t in body["triggers"] if t["trigger"] == "approve_conversion")
     assert approve["dests"] == ["full_member", "probationary", "disqualified"]
+    assert {t["trigger"] for t in body["retired_triggers"]} == {"extend_probation",
+                                                                "disqualify"}
     assert hold["roles"] == ["branch"]
     assert body["rulebook"]["numbers"]["cultivation_months"] == 12
 

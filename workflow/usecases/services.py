@@ -607,6 +607,12 @@ def describe_workflow(*, env: Environment) -> dict[str, Any]:
              "summary": t.summary_en, "summary_zh": t.summary_zh, "article": t.article or None}
             for t in procedure.transitions
         ],
+        # Triggers of earlier revisions: no longer fired, but named by older audit entries.
+        "retired_triggers": [
+            {"trigger": t.trigger, "from": list(t.sources), "to": t.dest,
+             "summary": t.summary_en, "summary_zh": t.summary_zh}
+            for t in procedure.retired
+        ],
         "creation_rules": [r.id for r in procedure.creation_rules],
         "records": [
             {"type": r.name, "label_zh": r.label_zh, "label": r.label_en,
