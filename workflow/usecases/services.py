@@ -512,7 +512,15 @@ def correct_profile(*, uow: UnitOfWork, env: Environment, actor: Actor, dossier_
             raise Invalid({"applied_on": f"may not lie in the future (today is {today})"})
         if birth >= applied:
             raise Invalid({"birth_date": "must be before the application date"})
-        stored.dossier.birth_date, stored.dossier.applied_on = birth, applied
+        # The application comes before everything recorded of it.
+        dossier = stored.dossier
+        acts = [r.date for r in dossier.records]
+        if dossier.state != env.procedure.initial:
+            acts.append(dossier.last_effective_on)
+        if "applied_on" in new and acts and applied > min(acts):
+            raise Invalid({"applied_on": f"may not follow the dossier's first act "
+                                         f"({min(acts)})"})
+        dossier.birth_date, dossier.applied_on = birth, applied
         stored.profile.update(new)
         return {"reason": reason, "old": old, "new": new}, today
 
