@@ -159,8 +159,10 @@ def test_a_refused_resolution_then_another_motion(client, rt, org, clock):
     kept = ok(fire(client, org, did, "record_failed_conversion_vote", on + 2 * DAY, "branch",
                    motion="extend", months=6, **FAILED))
     assert kept["state"] == "conversion_vote"
-    ok(fire(client, org, did, "hold_conversion_vote", on + 3 * DAY, "branch", motion="extend",
-            months=6, **PASSED))
+    voted = ok(fire(client, org, did, "hold_conversion_vote", on + 3 * DAY, "branch",
+                    motion="extend", months=6, **PASSED))
+    approving = next(s for s in voted["next"] if s["trigger"] == "approve_conversion")
+    assert approving["to"] == "probationary"
     extended = ok(fire(client, org, did, "approve_conversion", on + 4 * DAY, "committee"))
     assert (extended["state"], extended["extension_months"]) == ("probationary", 6)
     actions = [e["action"] for e in log(client, org, did)][-5:]
