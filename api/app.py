@@ -43,6 +43,8 @@ def create_app(test_config: dict[str, Any] | None = None, *,
     instance.mkdir(parents=True, exist_ok=True)
     app.json = JsonProvider(app)
     app.json.sort_keys = False
+    # Chinese is sent as UTF-8, never escaped (API.md, Languages).
+    app.json.ensure_ascii = False
 
     runtime.init_app(app)
     api = RecruitflowApi(app)

@@ -21,6 +21,7 @@ MAX_ID = 2**31 - 1
 # Control characters and lone surrogates are refused: PostgreSQL rejects NUL in text and a
 # lone surrogate cannot be encoded to UTF-8, and neither has a place in a dossier.
 _FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 class Parser(FlaskParser):
@@ -57,6 +58,14 @@ class JsonProvider(DefaultJSONProvider):
         if isinstance(o, date):  # datetimes too
             return o.isoformat()
         return DefaultJSONProvider.default(o)
+
+    def dumps(self, obj: Any, **kwargs: Any) -> str:
+        text = super().dumps(obj, **kwargs)
+        # Chinese goes out as UTF-8 (ensure_ascii is off), but a lone surrogate echoed from
+        # a request (in a field's name, say) has no UTF-8 form: it alone stays escaped.
+        if not text.isascii():
+            text = _SURROGATE.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
+        return text
 
 
 def answer(body: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:

@@ -23,12 +23,17 @@ from workflow.domain.deadlines import earliest_due
 from workflow.domain.dossier import Dossier, Record
 from workflow.domain.environment import Environment
 from workflow.domain.errors import (
+    NO_ORGANIZATION_IN_SCOPE,
+    NOT_IN_FUTURE,
+    ROLE_ZH,
     Conflict,
     Forbidden,
     Invalid,
+    Message,
     NotFound,
     RecordNotAllowed,
     VersionMismatch,
+    role_may_not,
 )
 from workflow.domain.machine import Step
 from workflow.domain.procedure import RecordType, StateDef, TransitionDef
@@ -93,7 +98,7 @@ def authenticate(*, uow: UnitOfWork, token: str) -> Actor | None:
 
 def _require(actor: Actor, *roles: Role) -> None:
     if actor.role not in roles:
-        raise Forbidden(f"the {actor.role} role may not do this")
+        raise Forbidden(role_may_not(actor.role))
 
 
 def create_admin(*, uow: UnitOfWork, env: Environment, name: str) -> tuple[int, str]:
@@ -115,11 +120,14 @@ def create_organization(*, uow: UnitOfWork, env: Environment, actor: Actor, name
         if parent_id is not None:
             parent = tx.repo.organization(parent_id)
             if parent is None or not actor.covers(parent.path):
-                raise Invalid({"parent_id": "no organisation with this id in your scope"})
+                raise Invalid({"parent_id": NO_ORGANIZATION_IN_SCOPE})
             if parent.kind != "committee":
-                raise Invalid({"parent_id": "only a committee can have organisations below it"})
+                raise Invalid({"parent_id": Message(
+                    "only a committee can have organisations below it", "只有党委下面可以设组织")})
         elif actor.organization_path != "/":
-            raise Invalid({"parent_id": "required: you manage only your organisation's subtree"})
+            raise Invalid({"parent_id": Message(
+                "required: you manage only your organisation's subtree",
+                "必填：您只管理本组织及其下级组织")})
         org = tx.repo.add_organization(name=name, kind=kind, parent=parent, now=env.now())
         tx.commit()
     return org
@@ -132,10 +140,12 @@ def create_user(*, uow: UnitOfWork, env: Environment, actor: Actor, name: str, r
     with uow.transaction(write=True) as tx:
         org = tx.repo.organization(organization_id)
         if org is None or not actor.covers(org.path):
-            raise Invalid({"organization_id": "no organisation with this id in your scope"})
+            raise Invalid({"organization_id": NO_ORGANIZATION_IN_SCOPE})
         wanted = {Role.BRANCH: "branch", Role.COMMITTEE: "committee"}.get(role)
         if wanted and org.kind != wanted:
-            raise Invalid({"organization_id": f"a {role} user belongs to a {wanted}"})
+            raise Invalid({"organization_id": Message(
+                f"a {role} user belongs to a {wanted}",
+                f"{ROLE_ZH[role]}用户应属于{ROLE_ZH[wanted]}")})
         user_id = tx.repo.add_user(name=name, role=role, organization_id=organization_id,
                                    token_hash=hash_token(token), now=env.now())
         tx.commit()
@@ -146,7 +156,7 @@ def create_member(*, uow: UnitOfWork, env: Environment, actor: Actor, name: str,
                   branch_id: int, status: str, joined_on: date) -> int:
     _require(actor, Role.ADMIN, Role.BRANCH)
     if joined_on > env.today():
-        raise Invalid({"joined_on": "may not lie in the future"})
+        raise Invalid({"joined_on": NOT_IN_FUTURE})
     with uow.transaction(write=True) as tx:
         branch = _branch_in_scope(tx.repo, actor, branch_id)
         member_id = tx.repo.add_member(name=name, branch_id=branch.id, status=status,
@@ -158,7 +168,8 @@ def create_member(*, uow: UnitOfWork, env: Environment, actor: Actor, name: str,
 def _branch_in_scope(repo: Repository, actor: Actor, branch_id: int) -> Organization:
     branch = repo.organization(branch_id)
     if branch is None or not actor.covers(branch.path) or branch.kind != "branch":
-        raise Invalid({"branch_id": "no branch with this id in your scope"})
+        raise Invalid({"branch_id": Message("no branch with this id in your scope",
+                                             "您的管辖范围内没有这个党支部")})
     return branch
 
 
@@ -170,7 +181,7 @@ def _load(repo: Repository, actor: Actor, dossier_id: int, *,
     stored = repo.dossier(dossier_id, for_update=for_update)
     # Outside the actor's scope a dossier does not exist: not even its existence leaks.
     if stored is None or not actor.covers(stored.branch_path):
-        raise NotFound(f"no dossier {dossier_id}")
+        raise NotFound(Message(f"no dossier {dossier_id}", f"没有编号为{dossier_id}的档案"))
     return stored
 
 
@@ -186,12 +197,12 @@ def _to_change(repo: Repository, actor: Actor, dossier_id: int,
 def _check_act_date(field: str, on: date, dossier: Dossier, env: Environment) -> None:
     today = env.today()
     if on > today:
-        raise Invalid({field: f"may not lie in the future (today is {today})"})
+        raise Invalid({field: Message(f"may not lie in the future (today is {today})",
+                                       f"不得晚于今天（{today}）")})
     if on < dossier.last_effective_on:
-        raise Invalid({
-            field: f"may not precede the dossier's previous transition "
-                   f"({dossier.last_effective_on})"
-        })
+        raise Invalid({field: Message(
+            f"may not precede the dossier's previous transition ({dossier.last_effective_on})",
+            f"不得早于档案上一次状态变更的日期（{dossier.last_effective_on}）")})
 
 
 def view(stored: StoredDossier, env: Environment) -> DossierView:
@@ -234,9 +245,11 @@ def create_dossier(*, uow: UnitOfWork, env: Environment, actor: Actor,
     birth_date: date = profile["birth_date"]
     today = env.today()
     if applied_on > today:
-        raise Invalid({"applied_on": f"may not lie in the future (today is {today})"})
+        raise Invalid({"applied_on": Message(f"may not lie in the future (today is {today})",
+                                              f"不得晚于今天（{today}）")})
     if birth_date >= applied_on:
-        raise Invalid({"birth_date": "must be before the application date"})
+        raise Invalid({"birth_date": Message("must be before the application date",
+                                              "应早于申请日期")})
     engine = env.engine_on(applied_on)
     dossier = Dossier(id=None, branch_id=profile["branch_id"], state=engine.procedure.initial,
                       version=1, birth_date=birth_date, applied_on=applied_on,
@@ -295,7 +308,8 @@ def _save(repo: Repository, stored: StoredDossier, read_version: int, now: datet
     dossier = stored.dossier
     if not repo.save_dossier(dossier, expected_version=read_version, now=now,
                              next_due=next_due):
-        raise Conflict("the dossier was changed by a concurrent request")
+        raise Conflict(Message("the dossier was changed by a concurrent request",
+                                "档案刚被另一请求修改，请重新读取后再试"))
     stored.profile["updated_at"] = now
 
 
@@ -362,7 +376,8 @@ def _check_record_data(repo: Repository, stored: StoredDossier, record_type: Rec
         if param.kind == "member":
             path = repo.member_branch_path(data[param.name])
             if path is None or not path.startswith(committee_path):
-                raise Invalid({param.name: "no member with this id in the registry"})
+                raise Invalid({param.name: Message("no member with this id in the registry",
+                                                    "党员名册中没有这个编号")})
 
 
 def add_record(*, uow: UnitOfWork, env: Environment, actor: Actor, dossier_id: int,
@@ -371,7 +386,8 @@ def add_record(*, uow: UnitOfWork, env: Environment, actor: Actor, dossier_id: i
                request_id: str | None = None) -> tuple[Record, DossierView]:
     kind = env.procedure.record_type(record_type)
     if kind is None:
-        raise Invalid({"type": f"unknown record type {record_type!r}"})
+        raise Invalid({"type": Message(f"unknown record type {record_type!r}",
+                                        f"没有“{record_type}”这种记录")})
     values = _apply_defaults(kind.params, data)
 
     def attempt(exclusive: bool) -> tuple[Record, StoredDossier]:
@@ -381,7 +397,9 @@ def add_record(*, uow: UnitOfWork, env: Environment, actor: Actor, dossier_id: i
                 dossier = stored.dossier
                 _require(actor, *kind.roles)
                 if dossier.state not in kind.states:
-                    raise RecordNotAllowed(record_type, dossier.state, kind.states)
+                    raise RecordNotAllowed(
+                        record_type, dossier.state, kind.states, record_zh=kind.label_zh,
+                        state_zh=env.procedure.state(dossier.state).label_zh)
                 _check_act_date("date", on, dossier, env)
                 _check_record_data(repo, stored, kind, values)
                 named = repo.members([values["member_id"]]) if "member_id" in values else {}

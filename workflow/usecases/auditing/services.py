@@ -22,7 +22,13 @@ from zoneinfo import ZoneInfo
 from workflow.domain.actors import Actor
 from workflow.domain.audit import AuditEntry
 from workflow.domain.environment import Environment
-from workflow.domain.errors import Forbidden, Invalid
+from workflow.domain.errors import (
+    NO_ORGANIZATION_IN_SCOPE,
+    Forbidden,
+    Invalid,
+    Message,
+    role_may_not,
+)
 from workflow.domain.roles import Role
 from workflow.store.audit_log import AuditLog, Partition
 from workflow.store.database import make_engine
@@ -44,8 +50,9 @@ MAX_PAGE = 1000
 
 def _require_reader(actor: Actor) -> None:
     if actor.role not in (Role.AUDITOR, Role.ADMIN):
-        raise Forbidden(f"the audit log is for auditors and administrators, not the "
-                        f"{actor.role} role")
+        raise Forbidden(role_may_not(
+            actor.role, "read the audit log (auditors and administrators do)",
+            "查阅审计日志（限审计员和管理员）"))
 
 
 def _day_start(day: date, env: Environment) -> datetime:
@@ -66,12 +73,13 @@ def entry_filter(*, uow: UnitOfWork, env: Environment, actor: Actor,
         with uow.transaction() as tx:
             organization = tx.repo.organization(organization_id)
         if organization is None or not actor.covers(organization.path):
-            raise Invalid({"organization_id": "no organisation with this id in your scope"})
+            raise Invalid({"organization_id": NO_ORGANIZATION_IN_SCOPE})
         scope = organization.path
     for low, high, name in ((recorded_from, recorded_to, "recorded_to"),
                             (effective_from, effective_to, "effective_to")):
         if low and high and high < low:
-            raise Invalid({name: "must not precede the start of the range"})
+            raise Invalid({name: Message("must not precede the start of the range",
+                                           "不得早于起始日期")})
     return EntryFilter(
         scope=scope, dossier_id=dossier_id, actor_id=actor_id, action=action, kind=kind,
         recorded_from=_day_start(recorded_from, env) if recorded_from else None,
@@ -134,7 +142,9 @@ def verify(*, uow: UnitOfWork, actor: Actor, checkpoint: Checkpoint | None = Non
     kept: dict[int, tuple[int, str]] = {}
     if checkpoint is not None:
         if not checkpoint.scope.startswith(scope):
-            raise Invalid({"checkpoint": f"covers {checkpoint.scope}, outside your scope"})
+            raise Invalid({"checkpoint": Message(
+                f"covers {checkpoint.scope}, outside your scope",
+                f"检查点覆盖{checkpoint.scope}，超出您的管辖范围")})
         scope = checkpoint.scope
         # A damaged checkpoint is reported, and nothing is judged by it.
         if (damaged := checkpoint.integrity_problem()) is not None:
