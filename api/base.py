@@ -13,7 +13,7 @@ from flask import Response, current_app
 from flask.json.provider import DefaultJSONProvider
 from marshmallow import RAISE, ValidationError, fields, validate
 from marshmallow import Schema as _Schema
-from webargs.flaskparser import FlaskParser
+from webargs.flaskparser import FlaskParser, abort, is_json_request
 
 from workflow.domain.rules import Param
 
@@ -24,10 +24,21 @@ _FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
+NOT_JSON = "The request body is not JSON: send Content-Type: application/json."
+EMPTY = "The request body is empty: send a JSON object."
+
+
 class Parser(FlaskParser):
     """webargs' parser, refusing JSON nested too deeply to decode as a 400, not a crash."""
 
     def _raw_load_json(self, req):
+        # A body that is not JSON is the client's mistake (400), not a list of missing
+        # fields: webargs would read a wrong or missing Content-Type, or an empty body, as
+        # "no fields given" (API.md revision 2, Languages).
+        if not is_json_request(req):
+            abort(400, message=NOT_JSON, messages={"json": [NOT_JSON]})
+        if not req.get_data(cache=True).strip():
+            abort(400, message=EMPTY, messages={"json": [EMPTY]})
         try:
             return super()._raw_load_json(req)
         except RecursionError:

@@ -65,9 +65,11 @@ HTTP_CODES = {
     409: "conflict",
     412: "version_mismatch",
     413: "payload_too_large",
+    414: "uri_too_long",
     415: "unsupported_media_type",
     422: "validation_error",
     429: "too_many_requests",
+    431: "request_header_fields_too_large",
 }
 
 
@@ -130,7 +132,7 @@ def render_http_exception(error: HTTPException):
     if "messages" in data:
         details["fields"] = _flatten(data["messages"])
         if status == 400:
-            message = "The request body is not valid JSON."
+            message = data.get("message") or "The request body is not valid JSON."
         else:
             message = "Some fields are invalid: " + ", ".join(sorted(details["fields"]))
     response = error_response(status, HTTP_CODES.get(status, "http_error"), message, **details)

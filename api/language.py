@@ -82,6 +82,7 @@ _CATALOGUE: list[tuple[re.Pattern[str], str]] = [(re.compile(f"^{en}$"), zh) for
     (r"The request body is not valid JSON\.", "请求正文不是有效的 JSON。"),
     (r"The request body is not JSON: send Content-Type: application/json\.",
      "请求正文不是 JSON：请发送 Content-Type: application/json。"),
+    (r"The request body is empty: send a JSON object\.", "请求正文为空：请发送一个 JSON 对象。"),
     (r"Some fields are invalid: (.+)", r"以下字段有误：\1"),
     (r"A bearer token is required\.", "需要令牌（Authorization: Bearer …）。"),
     (r"Unknown token\.", "令牌无效。"),
