@@ -57,13 +57,15 @@ def create_app(test_config: dict[str, Any] | None = None, *,
     from api.feeds.views import blp as calendar_feed
     from api.feeds.views import public as calendar
     from api.machine.views import blp as machine
+    from api.me.views import blp as me
+    from api.members.views import blp as members
     from api.organizations.views import blp as organizations
     from api.pages.views import blp as pages
     from api.publicity.views import blp as publicity
     from api.stats.views import blp as stats
 
     for blueprint in (applicants, admin, publicity, machine, agenda, calendar_feed, calendar,
-                      organizations, stats, audit):
+                      organizations, stats, audit, me, members):
         api.register_blueprint(blueprint)
     # HTML for the public: not part of the API's OpenAPI document.
     app.register_blueprint(pages)

@@ -12,6 +12,7 @@ _PROCEDURE = states.PROCEDURE
 STATES = [s.name for s in _PROCEDURE.states]
 TRIGGERS = _PROCEDURE.triggers()
 RECORD_TYPES = [r.name for r in _PROCEDURE.records]
+STATE_LABELS = {s.name: s.label_zh for s in _PROCEDURE.states}
 
 
 class ApplicantCreate(Schema):
@@ -168,6 +169,7 @@ class DossierSummary(Schema):
     name = fields.String()
     gender = fields.String()
     state = fields.String()
+    state_label = fields.String(metadata={"description": "the state in Chinese (入党积极分子…)"})
     version = fields.Integer()
     applied_on = fields.Date()
     updated_at = fields.DateTime()

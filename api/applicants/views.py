@@ -6,6 +6,7 @@ from flask import g, request, url_for
 
 from api.applicants import present
 from api.applicants.schemas import (
+    STATE_LABELS,
     ApplicantCreate,
     ApplicantListQuery,
     DossierOut,
@@ -67,7 +68,7 @@ def list_applicants(query):
     rt = runtime()
     items, total = services.list_dossiers(uow=rt.uow, actor=current_actor(), **query)
     return {
-        "items": items,
+        "items": [{**item, "state_label": STATE_LABELS[item["state"]]} for item in items],
         "total": total,
         "page": query["page"],
         "per_page": query["per_page"],
