@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask, g, request
 from flask_smorest import Api
 
-from api import errors, runtime
+from api import errors, openapi, runtime
 from api.base import JsonProvider
 from api.config import Defaults, from_environment
 
@@ -48,6 +48,7 @@ def create_app(test_config: dict[str, Any] | None = None, *,
 
     runtime.init_app(app)
     api = RecruitflowApi(app)
+    openapi.init_spec(api.spec, errors.ErrorSchema)
     errors.init_app(app)
 
     from api.admin.views import blp as admin
@@ -69,7 +70,6 @@ def create_app(test_config: dict[str, Any] | None = None, *,
         api.register_blueprint(blueprint)
     # HTML for the public: not part of the API's OpenAPI document.
     app.register_blueprint(pages)
-    api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
 
     @app.before_request
     def _request_id() -> None:

@@ -15,6 +15,7 @@ from marshmallow import RAISE, ValidationError, fields, validate
 from marshmallow import Schema as _Schema
 from webargs.flaskparser import FlaskParser, abort, is_json_request
 
+from api import openapi
 from workflow.domain.rules import Param
 
 MAX_ID = 2**31 - 1
@@ -47,9 +48,47 @@ class Parser(FlaskParser):
 
 
 class Blueprint(flask_smorest.Blueprint):
-    """The project's blueprint: every view parses its arguments with `Parser`."""
+    """The project's blueprint: every view parses its arguments with `Parser`, and its
+    document says which operations need the token and every error each can answer
+    (`api/openapi.py`)."""
 
     ARGUMENTS_PARSER = Parser()
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._prepare_doc_cbks.append(self._prepare_operation_doc)
+
+    @staticmethod
+    def refuses(*statuses: int):
+        """Document error answers a view gives that its shape does not reveal (412 for a
+        view that honours If-Match, 409 for one that judges a dossier's state…)."""
+
+        def mark(view):
+            view._apidoc = {**getattr(view, "_apidoc", {}),
+                            "refusals": tuple(sorted(set(statuses)))}
+            return view
+
+        return mark
+
+    def register_views_in_doc(self, api, app, spec, *, name, parameters):
+        protected = any(getattr(f, "__name__", "") == "authenticate"
+                        and getattr(f, "__module__", "") == "api.auth"
+                        for f in self.before_request_funcs.get(None, ()))
+        for endpoint, methods in self._docs.items():
+            rule = next(app.url_map.iter_rules(f"{name}.{endpoint}"))
+            view = app.view_functions[f"{name}.{endpoint}"]
+            for method, info in methods.items():
+                if method != "parameters":
+                    info["operation"] = (protected, bool(rule.arguments),
+                                         openapi.is_idempotent(view))
+        super().register_views_in_doc(api, app, spec, name=name, parameters=parameters)
+
+    @staticmethod
+    def _prepare_operation_doc(doc, doc_info, *, spec, **kwargs):
+        protected, path_parameters, idempotent = doc_info["operation"]
+        operation = openapi.Operation(protected, path_parameters, idempotent,
+                                      doc_info.get("refusals", ()))
+        return openapi.document(doc, operation, spec)
 
     def arguments(self, schema, *args, **kwargs):
         # Given a schema class, webargs builds an instance on every request, deep-copying

@@ -85,6 +85,7 @@ def get_applicant(dossier_id: int):
 
 
 @blp.route(DOSSIER + "/records", methods=["POST"])
+@blp.refuses(409, 412)
 @idempotent
 @blp.arguments(RecordRequest)
 @blp.response(201, RecordCreated)
@@ -102,6 +103,7 @@ def add_record(data, dossier_id: int):
 
 
 @blp.route(DOSSIER + "/transitions", methods=["POST"])
+@blp.refuses(409, 412)
 @idempotent
 @blp.arguments(TransitionRequest)
 @blp.response(200, DossierOut)

@@ -422,8 +422,8 @@ def test_openapi_document_is_generated(client):
     assert spec["openapi"].startswith("3.")
     assert "/api/v1/applicants/{dossier_id}/transitions" in spec["paths"]
     schemas = spec["components"]["schemas"]
-    assert {"TransitionRequest", "RecordRequest", "ApplicantCreate"} <= set(schemas)
-    assert "hold_vote" in schemas["TransitionRequest"]["properties"]["trigger"]["enum"]
+    assert {"HoldVoteTransition", "TalkRecord", "ApplicantCreate"} <= set(schemas)
+    assert schemas["HoldVoteTransition"]["properties"]["trigger"]["enum"] == ["hold_vote"]
 
 
 def test_times_carry_their_offset(client, org):
