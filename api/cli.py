@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import json
+
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
@@ -75,11 +77,22 @@ def rules_command() -> None:
     click.echo(services.rules_markdown(env=runtime().env), nl=False)
 
 
+@click.command("openapi")
+@with_appcontext
+def openapi_command() -> None:
+    """Print the OpenAPI document (JSON), as GET /api/openapi.json serves it."""
+    api = current_app.extensions["flask-smorest"]["apis"][""]["ext_obj"]
+    click.echo(json.dumps(api.spec.to_dict(), ensure_ascii=False, indent=2))
+
+
 def init_app(app: Flask) -> None:
     from api.audit.cli import audit
 
+    # flask-smorest's own group (print, write, list-config-prefixes) speaks of config
+    # prefixes this service does not have; `openapi` above prints the one document.
+    app.cli.commands.pop("openapi", None)
     for command in (init_command, create_admin_command, serve_command, demo_command,
-                    rules_command, audit, agenda_group):
+                    rules_command, audit, agenda_group, openapi_command):
         app.cli.add_command(command)
 
 
@@ -89,7 +102,18 @@ def _create_app() -> Flask:
     return create_app()
 
 
-main = FlaskGroup(create_app=_create_app, add_version_option=False,
-                  help="recruitflow: the member-recruitment workflow service.")
+class RecruitflowGroup(FlaskGroup):
+    """Flask's command group, showing recruitflow's commands only: not Flask's own (`run`,
+    `shell`, `routes`) nor its options for finding an app (`--app`, `--env-file`, `--debug`),
+    which the factory makes pointless."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(create_app=_create_app, add_default_commands=False,
+                         add_version_option=False, load_dotenv=False, set_debug_flag=False,
+                         **kwargs)
+        self.params = [p for p in self.params if p.name not in ("app", "env_file", "debug")]
+
+
+main = RecruitflowGroup(help="recruitflow: the member-recruitment workflow service (发展党员).")
 if __name__ == "__main__":
     main()

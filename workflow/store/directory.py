@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, func, select
 
-from workflow.store.tables import members, organizations
+from workflow.store.tables import dossiers, members, organizations
 
 
 @dataclass(frozen=True)
@@ -61,3 +61,12 @@ class Directory:
             .limit(per_page).offset((page - 1) * per_page)
         ).all()
         return [MemberRow(*row) for row in rows], total
+
+    def dossier_names(self, dossier_id: int) -> tuple[str, str]:
+        """A dossier's person and branch, by name ("" where the dossier is gone)."""
+        row = self.connection.execute(
+            select(dossiers.c.name, organizations.c.name)
+            .join(organizations, organizations.c.id == dossiers.c.branch_id)
+            .where(dossiers.c.id == dossier_id)
+        ).first()
+        return (row[0], row[1]) if row else ("", "")

@@ -12,7 +12,7 @@ import threading
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import groupby
 from multiprocessing import get_all_start_methods, get_context
@@ -27,11 +27,13 @@ from workflow.domain.errors import (
     Forbidden,
     Invalid,
     Message,
+    NotFound,
     role_may_not,
 )
 from workflow.domain.roles import Role
 from workflow.store.audit_log import AuditLog, Partition
 from workflow.store.database import make_engine
+from workflow.store.directory import Directory
 from workflow.store.uow import UnitOfWork
 from workflow.usecases.auditing.chain import (
     Checkpoint,
@@ -251,10 +253,17 @@ def compliance(*, uow: UnitOfWork, env: Environment, actor: Actor,
     filters = entry_filter(uow=uow, env=env, actor=actor, organization_id=organization_id,
                            dossier_id=dossier_id)
     today = env.today()
+    if dossier_id is not None:
+        with uow.transaction() as tx:
+            stored = tx.repo.dossier(dossier_id)
+        # A dossier that is not there (or not in scope) is an error, not "0 findings".
+        if stored is None or not stored.branch_path.startswith(filters.scope):
+            raise NotFound(Message(f"no dossier {dossier_id}", f"没有编号为{dossier_id}的档案"))
 
     def findings() -> Iterator[Finding]:
         with uow.transaction() as tx:
             log = AuditLog(tx.repo.connection)
+            directory = Directory(tx.repo.connection)
             chains = groupby(log.chains(filters.scope, dossier_id),
                              key=lambda pair: pair[0].dossier_id)
             for _, chain in chains:
@@ -265,10 +274,14 @@ def compliance(*, uow: UnitOfWork, env: Environment, actor: Actor,
                         raise ValueError("it does not start with the dossier's creation")
                     named = [e.payload["member_id"] for e in entries
                              if e.kind == "record" and "member_id" in e.payload]
-                    yield from replay(entries, procedure=env.procedure,
-                                      rulebooks=env.rulebooks, calendar=env.calendar,
-                                      today=today, members=tx.repo.members(named))
+                    found = replay(entries, procedure=env.procedure,
+                                   rulebooks=env.rulebooks, calendar=env.calendar,
+                                   today=today, members=tx.repo.members(named))
                 except (KeyError, ValueError, TypeError, StopIteration) as error:
-                    yield unreplayable(entries[0].dossier_id, error, today)
+                    found = [unreplayable(entries[0].dossier_id, error, today)]
+                if found:
+                    # Named only where there is something to say: most dossiers comply.
+                    name, branch = directory.dossier_names(entries[0].dossier_id)
+                    yield from (replace(f, name=name, branch_name=branch) for f in found)
 
     return findings()
