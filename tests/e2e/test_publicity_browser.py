@@ -108,4 +108,8 @@ def test_the_publicity_page_in_a_browser(demo_server, browser, database_url):
     phone.goto(f"http://127.0.0.1:{port}/publicity")
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert phone.locator("article.notice").count() == len(expected)
+    # Each date on one line: "2026年12月" above "4日" is not a date one can read.
+    broken = phone.evaluate("""[...document.querySelectorAll('time')]
+        .filter(t => t.getClientRects().length !== 1).map(t => t.textContent)""")
+    assert phone.locator("time").count() > 1 and broken == []
     phone.screenshot(path=ARTIFACTS / f"publicity-phone-{suffix}.png", full_page=True)

@@ -44,7 +44,19 @@ class Board:
         return sorted(found)
 
 
+def public_committee(*, uow: UnitOfWork, committee_id: int) -> ObjectionContact:
+    """A committee the public may ask about (404 for anything else: a filter of the board
+    naming no committee is a wrong address, not an empty board)."""
+    with uow.transaction() as tx:
+        found = OrganizationContacts(tx.repo.connection).get(committee_id)
+    if found is None or found.kind != "committee":
+        raise NotFound(Message(f"no committee {committee_id}", f"没有编号为{committee_id}的党委"))
+    return found
+
+
 def board(*, uow: UnitOfWork, env: Environment, committee_id: int | None = None) -> Board:
+    if committee_id is not None:
+        public_committee(uow=uow, committee_id=committee_id)
     notices = services.publicity_notices(uow=uow, env=env)
     with uow.transaction() as tx:
         committees = OrganizationContacts(tx.repo.connection).many(
