@@ -12,7 +12,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from api.agenda.cli import agenda_group, reindex_if_stale
 from api.runtime import runtime
 from workflow.store.migrate import upgrade
-from workflow.usecases import services
+from workflow.usecases import directory, services
 
 
 @click.command("init")
@@ -58,13 +58,19 @@ def serve_command(host: str, port: int, workers: int, threads: int) -> None:
 
 @click.command("demo")
 @click.option("--seed", default=2026, type=int, show_default=True)
+@click.option("--force", is_flag=True,
+              help="load it into a database that already holds data (a second copy)")
 @with_appcontext
-def demo_command(seed: int) -> None:
+def demo_command(seed: int, force: bool) -> None:
     """Load a realistic demo: a committee, three branches, members, ~50 dossiers."""
     from workflow.usecases.demo import load_demo
 
     rt = runtime()
     upgrade(rt.engine)
+    if not force and directory.holds_data(uow=rt.uow):
+        raise click.ClickException(
+            "the database already holds data: the demo would add a second copy beside it. "
+            "Use an empty database (RECRUITFLOW_DATABASE_URL), or --force.")
     summary = load_demo(uow=rt.uow, env=rt.env, seed=seed)
     for line in summary:
         click.echo(line)

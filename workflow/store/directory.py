@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, func, select
 
-from workflow.store.tables import dossiers, members, organizations
+from workflow.store.tables import dossiers, members, organizations, users
 
 
 @dataclass(frozen=True)
@@ -70,3 +70,8 @@ class Directory:
             .where(dossiers.c.id == dossier_id)
         ).first()
         return (row[0], row[1]) if row else ("", "")
+
+    def holds_data(self) -> bool:
+        """Whether anyone has put anything in the database: a user, an organisation."""
+        return any(self.connection.execute(select(table.c.id).limit(1)).first()
+                   for table in (users, organizations))

@@ -64,3 +64,8 @@ def members(*, uow: UnitOfWork, actor: Actor, branch_id: int | None = None,
         return Directory(tx.repo.connection).members(
             scope_path=actor.organization_path, branch_id=branch_id, status=status, q=q,
             page=page, per_page=per_page)
+
+
+def holds_data(*, uow: UnitOfWork) -> bool:
+    with uow.transaction() as tx:
+        return Directory(tx.repo.connection).holds_data()
