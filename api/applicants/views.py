@@ -39,7 +39,8 @@ def expected_version() -> int | None:
         return None
     if request.if_match.star_tag:
         return None
-    tags = list(request.if_match)
+    # An empty tag (`If-Match: ""`) parses as None: it names no version.
+    tags = [tag for tag in request.if_match if tag]
     if len(tags) == 1 and tags[0].isdigit() and len(tags[0]) < 10:
         return int(tags[0])
     # An ETag this service never issued cannot match any version.
