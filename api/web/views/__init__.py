@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import importlib
 
-MODULES = ("auth", "home")
+MODULES = ("auth", "home", "dossier", "dossiers")
 
 
 def register() -> None:
