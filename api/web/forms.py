@@ -35,7 +35,7 @@ class Field:
 
     name: str
     label: str
-    widget: str  # "date", "number", "checkbox", "select", "textarea"
+    widget: str  # "date", "number", "checkbox", "select", "textarea", "text"
     required: bool
     options: tuple[Option, ...] = ()
     minimum: int | None = None

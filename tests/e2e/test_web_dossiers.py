@@ -17,6 +17,12 @@ def _text(response) -> str:
     return response.get_data(as_text=True)
 
 
+def _refused(response, status: int = 422) -> bool:
+    """A refusal answered to htmx: shown in place, its status in a header."""
+    return (response.status_code == 200
+            and response.headers.get("X-Recruitflow-Refused") == str(status))
+
+
 def test_home_counts_states_and_lists_what_is_due(client, rt, org, clock):
     walk(client, rt, org, clock, applied_on=date(2024, 3, 1), target="activist",
          today=date(2025, 4, 10))
@@ -111,7 +117,7 @@ def test_refusals_are_shown_inline_in_chinese(client, rt, org, clock):
     token = page_csrf(client, url)
     future = client.post(url + "/records", headers=HX, data={
         "name": "talk", "date": "2025-03-21", "by": "书记", "csrf_token": token})
-    assert future.status_code == 422 and "不能晚于今天" in _text(future)
+    assert _refused(future) and "不能晚于今天" in _text(future)
     assert "<html" not in _text(future)  # a partial for htmx, not a page
     missing = client.post(url + "/records", data={"name": "talk", "date": "2025-03-10",
                                                   "csrf_token": token})
@@ -119,10 +125,10 @@ def test_refusals_are_shown_inline_in_chinese(client, rt, org, clock):
     assert "<html" in _text(missing)  # without htmx: the whole page, the form in place
     bad = client.post(url + "/records", headers=HX, data={
         "name": "contact", "date": "2025-03-10", "member_id": "abc", "csrf_token": token})
-    assert bad.status_code == 422 and "请从列表中选择" in _text(bad)
+    assert _refused(bad) and "请从列表中选择" in _text(bad)
     stranger = client.post(url + "/records", headers=HX, data={
         "name": "contact", "date": "2025-03-10", "member_id": "99999", "csrf_token": token})
-    assert stranger.status_code == 422 and "请检查填写的内容" in _text(stranger)
+    assert _refused(stranger) and "请检查填写的内容" in _text(stranger)
 
 
 def test_a_blocked_step_names_every_failing_rule_and_the_day_it_clears(client, rt, org,
@@ -143,7 +149,7 @@ def test_a_blocked_step_names_every_failing_rule_and_the_day_it_clears(client, r
     token = page_csrf(client, url)
     refused = client.post(url + "/fire", headers=HX, data={
         "name": "designate_candidate", "effective_date": "2025-02-28", "csrf_token": token})
-    assert refused.status_code == 422
+    assert _refused(refused)
     assert "培养教育考察期满" in _text(refused) and clears in _text(refused)
 
 
@@ -194,4 +200,25 @@ def test_a_batch_applies_to_each_dossier_or_says_which_rules_failed(client, rt, 
     nothing = client.post("/dossiers/batch", headers=HX, data={
         "csrf_token": token, "state": "activist", "trigger": "designate_candidate",
         "effective_date": "2025-03-01"})
-    assert nothing.status_code == 422 and "请先勾选档案" in _text(nothing)
+    assert _refused(nothing) and "请先勾选档案" in _text(nothing)
+
+
+def test_a_branch_creates_a_dossier_from_the_generated_profile_form(client, rt, org, clock):
+    clock.set_today(date(2025, 3, 20))
+    sign_in(client, rt, org, "branch")
+    form = _text(client.get("/dossiers/new"))
+    for name in ("name", "gender", "birth_date", "applied_on", "id_number", "branch_id"):
+        assert f'name="{name}"' in form
+    token = page_csrf(client, "/dossiers/new")
+    profile = {"csrf_token": token, "branch_id": str(org.branch), "name": "赵敏",
+               "gender": "female", "birth_date": "1999-05-04", "applied_on": "2025-03-01"}
+    bad = client.post("/dossiers/new", data={**profile, "id_number": "123"})
+    assert bad.status_code == 422 and "格式不正确" in _text(bad) and 'value="赵敏"' in _text(bad)
+    young = client.post("/dossiers/new", data={**profile, "birth_date": "2010-01-01"})
+    assert young.status_code == 422 and "18" in _text(young)
+    done = client.post("/dossiers/new", data=profile)
+    assert done.status_code == 303
+    page = _text(client.get(done.headers["Location"]))
+    assert "赵敏" in page and "入党申请人" in page
+    sign_in(client, rt, org, "committee")
+    assert client.get("/dossiers/new").status_code == 404

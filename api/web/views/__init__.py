@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import importlib
 
-MODULES = ("auth", "home", "dossier", "dossiers")
+MODULES = ("auth", "home", "dossier", "dossiers", "create")
 
 
 def register() -> None:

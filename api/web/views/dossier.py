@@ -13,7 +13,7 @@ from flask import flash, g, redirect, render_template, request, url_for
 from api.applicants.present import SEES_SENSITIVE, SENSITIVE
 from api.runtime import runtime
 from api.web import forms
-from api.web.blueprint import bp
+from api.web.blueprint import bp, partial_refusal
 from api.web.feedback import Refusal, refusal
 from api.zh import GENDER, PROFILE, chinese_date, choice_label, field_label
 from workflow.domain.audit import AuditEntry
@@ -252,8 +252,9 @@ def _refused(dossier_id: int, failed: ActionForm):
     """The form again with its refusal: alone for htmx, else in the whole page."""
     status = failed.refusal.status if failed.refusal else 422
     if request.headers.get("HX-Request"):
-        return render_template("web/_action_form.html", form=failed, dossier_id=dossier_id,
-                               today_iso=runtime().env.today().isoformat()), status
+        return partial_refusal(render_template(
+            "web/_action_form.html", form=failed, dossier_id=dossier_id,
+            today_iso=runtime().env.today().isoformat()), status)
     rt = runtime()
     view = services.get_dossier(uow=rt.uow, env=rt.env, actor=g.actor, dossier_id=dossier_id)
     return _render(view, failed=failed, status=status)

@@ -11,7 +11,7 @@ from flask import abort, g, render_template, request
 
 from api.runtime import runtime
 from api.web import forms
-from api.web.blueprint import bp
+from api.web.blueprint import bp, partial_refusal
 from api.web.feedback import refusal
 from api.web.views.dossier import PER_PAGE, trigger_label
 from workflow.domain.errors import DomainError
@@ -135,14 +135,14 @@ def batch():
     ids = [int(i) for i in request.form.getlist("ids") if i.isdigit() and len(i) < 10]
     if chosen is None or not ids:
         message = "请选择要办理的事项。" if chosen is None else "请先勾选档案。"
-        return render_template("web/_batch_result.html", error=message), 422
+        return partial_refusal(render_template("web/_batch_result.html", error=message), 422)
     if len(ids) > BATCH_MAX:
-        return render_template("web/_batch_result.html",
-                               error=f"一次最多办理{BATCH_MAX}份档案。"), 422
+        return partial_refusal(render_template(
+            "web/_batch_result.html", error=f"一次最多办理{BATCH_MAX}份档案。"), 422)
     on, values, errors = forms.parse(chosen.params, request.form, date_name="effective_date")
     if errors:
-        return render_template("web/_batch_result.html", error="请检查填写的内容。",
-                               fields=errors), 422
+        return partial_refusal(render_template(
+            "web/_batch_result.html", error="请检查填写的内容。", fields=errors), 422)
     results = []
     for dossier_id in dict.fromkeys(ids):
         try:
