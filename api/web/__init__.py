@@ -8,7 +8,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, request
 
 from api import zh
 
@@ -35,6 +35,26 @@ def _flag(value: object) -> bool:
     return value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes")
 
 
+def _html_errors_outside_the_api(app: Flask) -> None:
+    """A browser asking for a page that does not exist (a mistyped /dossiers/abc) gets the
+    interface's Chinese page; the API and the calendar feeds keep their JSON answers."""
+    from werkzeug.exceptions import HTTPException
+
+    from api.web.blueprint import http_error
+
+    handlers = app.error_handler_spec[None]
+    code_handlers = handlers.get(None, {})
+    json_handler = code_handlers.get(HTTPException)
+
+    def render(error: HTTPException):
+        wants_html = request.accept_mimetypes.accept_html
+        if request.path.startswith(("/api/", "/calendar/")) or not wants_html:
+            return json_handler(error)
+        return http_error(error)
+
+    app.register_error_handler(HTTPException, render)
+
+
 def init_app(app: Flask) -> None:
     from api.web.blueprint import bp, csrf
     from api.web.views import register
@@ -47,6 +67,7 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     register()
     app.register_blueprint(bp)
+    _html_errors_outside_the_api(app)
     app.jinja_env.filters.update(zh_date=zh.chinese_date, zh_month=zh.chinese_month,
                                  role_zh=lambda role: zh.ROLE.get(role, role),
                                  gender_zh=lambda g: zh.GENDER.get(g, g),

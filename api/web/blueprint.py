@@ -95,7 +95,7 @@ def _domain(error: DomainError):
 
 
 @bp.errorhandler(HTTPException)
-def _http(error: HTTPException):
+def http_error(error: HTTPException):
     if error.code == 404:
         return error_page(404, "未找到", "页面不存在，或不在您的管理范围内。")
     if error.code == 405:
@@ -106,6 +106,6 @@ def _http(error: HTTPException):
 @bp.errorhandler(Exception)
 def _unexpected(error: Exception):
     if isinstance(error, HTTPException):
-        return _http(error)
+        return http_error(error)
     log.exception("unexpected error on %s %s", request.method, request.path)
     return error_page(500, "系统错误", "处理时发生意外错误，已记录。请稍后重试或联系管理员。")

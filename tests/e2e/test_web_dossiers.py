@@ -222,3 +222,13 @@ def test_a_branch_creates_a_dossier_from_the_generated_profile_form(client, rt, 
     assert "赵敏" in page and "入党申请人" in page
     sign_in(client, rt, org, "committee")
     assert client.get("/dossiers/new").status_code == 404
+
+
+def test_a_mistyped_address_gets_a_chinese_page_the_api_its_json(client, rt, org):
+    sign_in(client, rt, org, "branch")
+    html = {"Accept": "text/html,application/xhtml+xml"}
+    page = client.get("/dossiers/abc", headers=html)
+    assert page.status_code == 404 and "页面不存在" in _text(page)
+    assert "Traceback" not in _text(page)
+    api = client.get("/api/v1/nothing", headers=html)
+    assert api.status_code == 404 and api.json["error"] == "not_found"

@@ -208,3 +208,25 @@ def test_users_get_a_login_and_a_password_kept_only_as_a_hash(client, rt, org):
 def _user_id(rt, who: str) -> int:
     with rt.engine.connect() as connection:
         return connection.execute(select(users.c.id).where(users.c.name == who)).scalar_one()
+
+
+def test_an_admin_resets_a_password_on_the_page(client, rt, org):
+    target = client.application.test_client()
+    sign_in(target, rt, org, "committee")
+    sign_in(client, rt, org, "admin")
+    page = client.get("/account/reset").get_data(as_text=True)
+    assert "committee（党委组织员，党委，登录名 committee）" in page
+    assert "far_branch（党支部，外支部，尚无登录名）" in page
+    token = csrf_of(page)
+    done = client.post("/account/reset", data={"csrf_token": token,
+                                               "user_id": _user_id(rt, "committee")})
+    text = done.get_data(as_text=True)
+    assert done.status_code == 200 and "此密码只显示这一次" in text
+    password = text.split('id="new-password">')[1].split("<")[0]
+    assert target.get("/").status_code == 302  # the user's session has ended
+    assert sign_in_with(target, "committee", password).status_code == 302
+    nameless = client.post("/account/reset", data={"csrf_token": token,
+                                                   "user_id": _user_id(rt, "far_branch")})
+    assert nameless.status_code == 422 and "尚无登录名" in nameless.get_data(as_text=True)
+    sign_in(client, rt, org, "branch")
+    assert client.get("/account/reset").status_code == 404

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import g, redirect, render_template, request, url_for
+from flask import abort, g, redirect, render_template, request, url_for
 
 from api.runtime import runtime
 from api.web import session as web_session
 from api.web.blueprint import bp
-from workflow.domain.errors import Invalid
+from workflow.domain.errors import Invalid, NotFound
+from workflow.domain.roles import Role
 from workflow.usecases import accounts
 
 
@@ -57,3 +58,31 @@ def change_password():
         return render_template("web/password.html", errors=invalid.fields), 422
     web_session.restamp(stamp)
     return render_template("web/password.html", done=True)
+
+
+@bp.route("/account/reset", methods=["GET", "POST"])
+def reset_password():
+    """Admin: give a user of the subtree a new password (generated unless typed) and, if it
+    has none yet, a login; the password is shown once, the user's sessions end."""
+    rt, actor = runtime(), g.actor
+    if actor.role != Role.ADMIN:
+        abort(404)
+    people = accounts.users(uow=rt.uow, actor=actor)
+    if request.method == "GET":
+        chosen = request.args.get("user", type=int)
+        return render_template("web/reset.html", people=people, chosen=chosen)
+    form = request.form
+    chosen = form.get("user_id", type=int)
+    try:
+        if chosen is None:
+            raise Invalid({"user_id": "请选择用户。"})
+        login, password = accounts.reset_password(
+            uow=rt.uow, actor=actor, user_id=chosen,
+            login=form.get("login", "").strip() or None,
+            password=form.get("password") or None)
+    except (Invalid, NotFound) as error:
+        fields = error.fields if isinstance(error, Invalid) else {"user_id": "没有这个用户。"}
+        return render_template("web/reset.html", people=people, chosen=chosen,
+                               errors=fields), 422
+    return render_template("web/reset.html", people=accounts.users(uow=rt.uow, actor=actor),
+                           chosen=chosen, done={"login": login, "password": password})
