@@ -95,7 +95,7 @@ class Organization:
 
 
 @dataclass(frozen=True)
-class Credentials:
+class UserSecrets:
     """A user as signing in sees it: who they are and the secrets a session is bound to."""
 
     actor: Actor
@@ -172,7 +172,7 @@ class Repository:
         return self.connection.execute(query).first() is not None
 
     def user_credentials(self, *, user_id: int | None = None,
-                         login: str | None = None) -> Credentials | None:
+                         login: str | None = None) -> UserSecrets | None:
         """A user's actor and the secrets a web session is bound to, by id or login."""
         query = (select(users.c.id, users.c.name, users.c.role, users.c.organization_id,
                         users.c.login, users.c.token_hash, users.c.password_hash,
@@ -183,7 +183,7 @@ class Repository:
         if row is None:
             return None
         actor = Actor(row.id, row.name, Role(row.role), row.organization_id, row.path or "/")
-        return Credentials(actor, row.login, row.token_hash, row.password_hash)
+        return UserSecrets(actor, row.login, row.token_hash, row.password_hash)
 
     def users_in(self, scope_path: str) -> list[Any]:
         """The users of a subtree (administrators of the whole tree only for "/"), with their

@@ -23,7 +23,7 @@ from workflow.domain.actors import Actor
 from workflow.domain.environment import Environment
 from workflow.domain.errors import Forbidden, Invalid, NotFound
 from workflow.domain.roles import Role
-from workflow.store.repository import Credentials, Repository
+from workflow.store.repository import Repository, UserSecrets
 from workflow.store.uow import UnitOfWork
 
 _hasher = PasswordHasher()
@@ -78,7 +78,7 @@ def new_credentials(repo: Repository, login: str | None, password: str | None,
     return login, hash_password(check_password(password))
 
 
-def stamp(credentials: Credentials) -> str:
+def stamp(credentials: UserSecrets) -> str:
     """What a session remembers of the credentials it was opened with."""
     material = f"{credentials.token_hash}:{credentials.password_hash}"
     return hashlib.sha256(material.encode()).hexdigest()[:32]
@@ -185,5 +185,5 @@ def users(*, uow: UnitOfWork, actor: Actor) -> list[Any]:
         return tx.repo.users_in(actor.organization_path)
 
 
-def _path_of(credentials: Credentials) -> str:
+def _path_of(credentials: UserSecrets) -> str:
     return credentials.actor.organization_path
