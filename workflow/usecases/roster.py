@@ -83,8 +83,9 @@ def _rows(repo: Repository, env: Environment, items: list[dict[str, Any]]) -> li
     rulebook = env.rulebook_on(today)
     rules = deadline_rules(env.procedure)
     rows = []
+    loaded = {s.dossier.id: s for s in repo.dossiers([item["id"] for item in items])}
     for item in items:
-        stored = repo.dossier(item["id"])
+        stored = loaded.get(item["id"])
         if stored is None:  # deleted meanwhile: nothing to show
             continue
         dues = [rule.deadline(stored.dossier, rulebook, env.calendar) for rule in rules]

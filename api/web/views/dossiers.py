@@ -4,6 +4,7 @@ that matter and what comes next, search, paging, and a batch action over selecte
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
@@ -15,6 +16,8 @@ from api.web.blueprint import bp, partial_refusal
 from api.web.feedback import refusal
 from api.web.views.dossier import PER_PAGE, trigger_label
 from workflow.domain.errors import DomainError
+from workflow.domain.procedure import Procedure
+from workflow.domain.rulebook import Rulebook
 from workflow.usecases import roster, services
 
 # The dates a dossier's list row shows, as the dossier names them, in the order they happen.
@@ -53,16 +56,22 @@ def _people(row: roster.Row) -> list[tuple[str, str]]:
     return found
 
 
+@lru_cache(maxsize=32)
+def _rule_summaries(procedure: Procedure, rulebook: Rulebook) -> dict[str, str]:
+    """Each rule's Chinese statement with the rulebook's numbers: a deadline's tooltip."""
+    return {rule_id: rule.describe(rulebook)["summary_zh"]
+            for rule_id, rule in procedure.rules().items()}
+
+
 def row_view(row: roster.Row) -> RowView:
     d, today = row.view.dossier, row.view.today
-    rules = runtime().env.procedure.rules()
+    summaries = _rule_summaries(runtime().env.procedure, row.view.rulebook)
     dates = [(label, getattr(d, name)) for name, label in DATES.items() if getattr(d, name)]
     deadlines = []
     for deadline in row.deadlines:
         days = (deadline.due - today).days
         mark = "late" if days < 0 else ("soon" if days <= NEAR_DAYS else "")
-        rule = rules.get(deadline.rule)
-        tip = rule.describe(row.view.rulebook)["summary_zh"] if rule else deadline.title_zh
+        tip = summaries.get(deadline.rule, deadline.title_zh)
         deadlines.append({"title": deadline.title_zh, "due": deadline.due, "days": days,
                           "mark": mark, "tip": tip})
     step = row.view.steps[0] if row.view.steps else None

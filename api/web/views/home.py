@@ -14,7 +14,7 @@ from workflow.usecases import agenda, roster
 HORIZON_DAYS = 30
 # 可推进: among the dossiers that have waited longest since their last step, those whose next
 # step the rules allow today.
-LOOK_AT = 100
+LOOK_AT = 50
 SHOWN = 20
 
 
