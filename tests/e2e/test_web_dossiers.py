@@ -232,3 +232,58 @@ def test_a_mistyped_address_gets_a_chinese_page_the_api_its_json(client, rt, org
     assert "Traceback" not in _text(page)
     api = client.get("/api/v1/nothing", headers=html)
     assert api.status_code == 404 and api.json["error"] == "not_found"
+
+
+def test_a_trigger_and_a_record_added_to_the_procedure_appear_with_their_forms(
+        app, client, rt, org, clock):
+    """The forms come from the declarations: a new trigger and a new record type, with
+    fields of every kind, appear on the dossier page and work, with no template change."""
+    from dataclasses import replace
+
+    from workflow.domain.procedure import RecordType, TransitionDef
+    from workflow.domain.roles import BRANCH
+    from workflow.domain.rules import Param
+
+    procedure = rt.env.procedure
+    probe = TransitionDef(
+        "web_probe", ("applicant",), "applicant", BRANCH,
+        params=(Param("remark", "text"), Param("copies", "int", minimum=1, maximum=9),
+                Param("urgent", "bool"), Param("channel", "choice", choices=("mail", "desk"))),
+        summary_zh="登记补充材料。")
+    note = RecordType("web_note", "谈心谈话", "Heart-to-heart talk", BRANCH, ("applicant",),
+                      (Param("member_id", "member"), Param("remark", "text", required=False)))
+    extended = replace(procedure, transitions=(*procedure.transitions, probe),
+                       records=(*procedure.records, note))
+    app.extensions["recruitflow"] = replace(rt, env=replace(rt.env, procedure=extended))
+    clock.set_today(date(2025, 3, 20))
+    created = create_applicant(client, org, applied_on=date(2025, 3, 1))
+    sign_in(client, rt, org, "branch")
+    url = f"/dossiers/{created['id']}"
+    page = _text(client.get(url))
+    form = re.search(r'id="form-fire-web_probe".*?</form>', page, re.S).group(0)
+    assert "登记补充材料" in page
+    for html in ('<textarea name="remark"', 'type="number" name="copies"', 'min="1"',
+                 'type="checkbox" name="urgent"', '<select name="channel"',
+                 'name="effective_date"'):
+        assert html in form, html
+    record = re.search(r'id="form-record-web_note".*?</form>', page, re.S).group(0)
+    assert "谈心谈话" in page and "党员0（正式党员，一支部）" in record
+    token = page_csrf(client, url)
+    wrong = client.post(url + "/fire", headers=HX, data={
+        "csrf_token": token, "name": "web_probe", "effective_date": "2025-03-10",
+        "remark": "身份证复印件", "copies": "12", "channel": "desk"})
+    assert _refused(wrong) and "请填写1至9之间的整数" in _text(wrong)
+    done = client.post(url + "/fire", data={
+        "csrf_token": token, "name": "web_probe", "effective_date": "2025-03-10",
+        "remark": "身份证复印件", "copies": "2", "urgent": "1", "channel": "desk"})
+    assert done.status_code == 303
+    noted = client.post(url + "/records", data={
+        "csrf_token": token, "name": "web_note", "date": "2025-03-12",
+        "member_id": str(org.full_members[1])})
+    assert noted.status_code == 303
+    page = _text(client.get(url))
+    assert "已登记：谈心谈话" in page and "党员：党员1" in page and "登记补充材料" in page
+    log = client.get(f"/api/v1/applicants/{created['id']}/log", headers=org.headers("branch"))
+    probe_entry = next(e for e in log.json["entries"] if e["action"] == "web_probe")
+    assert probe_entry["payload"] == {"remark": "身份证复印件", "copies": 2, "urgent": True,
+                                      "channel": "desk"}
