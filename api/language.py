@@ -10,7 +10,6 @@ Chinese request never gets English alone. In Chinese, ISO dates read 2026年11�
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Any
 
 from flask import g, has_request_context, request
@@ -31,10 +30,6 @@ def language() -> str:
 
 def prefers_chinese() -> bool:
     return language() == "zh"
-
-
-def chinese_date(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 _ISO_DAY = re.compile(r"(?<![\d-])(\d{4})-(\d{2})-(\d{2})(?![\d-])")

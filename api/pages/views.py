@@ -10,8 +10,8 @@ from typing import Any
 
 from flask import Blueprint, render_template, request
 
-from api.language import chinese_date
 from api.runtime import runtime
+from api.zh import GENDER, chinese_date, chinese_month
 from workflow.domain.errors import NotFound
 from workflow.store.organizations import ObjectionContact
 from workflow.usecases import publicity
@@ -19,17 +19,15 @@ from workflow.usecases.services import Notice
 
 blp = Blueprint("pages", __name__)
 
-GENDER = {"male": "男", "female": "女"}
 KIND = {"admission": "接收预备党员公示", "conversion": "转正公示"}
 
 
 def notice_view(n: Notice) -> dict[str, Any]:
     """The public fields of a notice, ready to show."""
-    year, month = n.birth_month.split("-")
     return {
         "name": n.name,
         "gender": GENDER.get(n.gender, n.gender),
-        "birth_month": f"{year}年{int(month)}月",
+        "birth_month": chinese_month(n.birth_month),
         "branch": n.branch_name,
         "kind": n.kind,
         "kind_label": KIND[n.kind],

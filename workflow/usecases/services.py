@@ -41,6 +41,7 @@ from workflow.domain.rulebook import Rulebook
 from workflow.domain.rules import Param
 from workflow.store.repository import Organization, Repository, StoredDossier
 from workflow.store.uow import UnitOfWork
+from workflow.usecases import accounts
 
 T = TypeVar("T")
 
@@ -107,13 +108,16 @@ def _require(actor: Actor, *roles: Role) -> None:
         raise Forbidden(role_may_not(actor.role))
 
 
-def create_admin(*, uow: UnitOfWork, env: Environment, name: str) -> tuple[int, str]:
+def create_admin(*, uow: UnitOfWork, env: Environment, name: str, login: str | None = None,
+                 password: str | None = None) -> tuple[int, str]:
     """The first administrator (from the command line). Admins without an organisation
     manage the whole tree."""
     token = secrets.token_urlsafe(32)
     with uow.transaction(write=True) as tx:
+        login, password_hash = accounts.new_credentials(tx.repo, login, password)
         user_id = tx.repo.add_user(name=name, role=Role.ADMIN, organization_id=None,
-                                   token_hash=hash_token(token), now=env.now())
+                                   token_hash=hash_token(token), now=env.now(), login=login,
+                                   password_hash=password_hash)
         tx.commit()
     return user_id, token
 
@@ -140,7 +144,8 @@ def create_organization(*, uow: UnitOfWork, env: Environment, actor: Actor, name
 
 
 def create_user(*, uow: UnitOfWork, env: Environment, actor: Actor, name: str, role: Role,
-                organization_id: int) -> tuple[int, str]:
+                organization_id: int, login: str | None = None,
+                password: str | None = None) -> tuple[int, str]:
     _require(actor, Role.ADMIN)
     token = secrets.token_urlsafe(32)
     with uow.transaction(write=True) as tx:
@@ -152,8 +157,10 @@ def create_user(*, uow: UnitOfWork, env: Environment, actor: Actor, name: str, r
             raise Invalid({"organization_id": Message(
                 f"a {role} user belongs to a {wanted}",
                 f"{ROLE_ZH[role]}用户应属于{ROLE_ZH[wanted]}")})
+        login, password_hash = accounts.new_credentials(tx.repo, login, password)
         user_id = tx.repo.add_user(name=name, role=role, organization_id=organization_id,
-                                   token_hash=hash_token(token), now=env.now())
+                                   token_hash=hash_token(token), now=env.now(), login=login,
+                                   password_hash=password_hash)
         tx.commit()
     return user_id, token
 
@@ -372,10 +379,15 @@ def fire(*, uow: UnitOfWork, env: Environment, actor: Actor, dossier_id: int, tr
     return view(_with_retries(attempt), env)
 
 
+def registry_scope(branch_path: str) -> str:
+    """Contacts and sponsors come from the registry of the committee the branch belongs to:
+    the path of that committee's subtree."""
+    return branch_path.rstrip("/").rsplit("/", 1)[0] + "/"
+
+
 def _check_record_data(repo: Repository, stored: StoredDossier, record_type: RecordType,
                        data: Mapping[str, Any]) -> None:
-    # Contacts and sponsors come from the registry of the committee the branch belongs to.
-    committee_path = stored.branch_path.rstrip("/").rsplit("/", 1)[0] + "/"
+    committee_path = registry_scope(stored.branch_path)
     for param in record_type.params:
         if param.kind == "member":
             path = repo.member_branch_path(data[param.name])
