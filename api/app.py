@@ -78,8 +78,9 @@ def create_app(test_config: dict[str, Any] | None = None, *,
             response.headers["X-Request-ID"] = g.request_id
         return response
 
-    from api import cli, workdays
+    from api import cli, web, workdays
 
+    web.init_app(app)
     cli.init_app(app)
     workdays.init_app(app)
     return app

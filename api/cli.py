@@ -3,14 +3,17 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from api.agenda.cli import agenda_group, reindex_if_stale
 from api.runtime import runtime
+from workflow.domain.errors import Invalid
 from workflow.store.migrate import upgrade
-from workflow.usecases import services
+from workflow.usecases import accounts, services
 
 
 @click.command("init")
@@ -24,14 +27,40 @@ def init_command() -> None:
 
 @click.command("create-admin")
 @click.argument("name")
+@click.option("--login", default=None,
+              help="sign-in name for the web interface; the password is read from standard "
+                   "input (one line), or generated and printed when none is given")
 @with_appcontext
-def create_admin_command(name: str) -> None:
+def create_admin_command(name: str, login: str | None) -> None:
     """Create an administrator; its token is the last line of output."""
     rt = runtime()
     upgrade(rt.engine)
-    user_id, token = services.create_admin(uow=rt.uow, env=rt.env, name=name)
-    click.echo(f"Administrator {name!r} created (user {user_id}). Its token, shown once:")
+    password, generated = None, False
+    if login is not None:
+        password = _password_from_stdin()
+        if password is None:
+            password, generated = accounts.generate_password(), True
+    try:
+        user_id, token = services.create_admin(uow=rt.uow, env=rt.env, name=name, login=login,
+                                               password=password)
+    except Invalid as invalid:
+        raise click.UsageError("; ".join(invalid.fields.values())) from None
+    click.echo(f"Administrator {name!r} created (user {user_id}).")
+    if generated:
+        click.echo(f"Web sign-in: {login} {password}  (generated; shown once)")
+    elif login is not None:
+        click.echo(f"Web sign-in: {login} (password from standard input)")
+    click.echo("Its token, shown once:")
     click.echo(token)
+
+
+def _password_from_stdin() -> str | None:
+    """The first line of standard input when something is piped in, else None."""
+    stream = sys.stdin
+    if stream is None or stream.isatty():
+        return None
+    line = stream.readline().rstrip("\r\n")
+    return line or None
 
 
 @click.command("serve")

@@ -6,33 +6,27 @@ here from the board, and only the fields PROCEDURE.md allows the public to see.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import Blueprint, render_template, request
 
 from api.runtime import runtime
+from api.zh import GENDER, chinese_date, chinese_month
 from workflow.usecases import publicity
 from workflow.usecases.publicity import Board
 from workflow.usecases.services import Notice
 
 blp = Blueprint("pages", __name__)
 
-GENDER = {"male": "男", "female": "女"}
 KIND = {"admission": "接收预备党员公示", "conversion": "转正公示"}
-
-
-def chinese_date(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def notice_view(n: Notice) -> dict[str, Any]:
     """The public fields of a notice, ready to show."""
-    year, month = n.birth_month.split("-")
     return {
         "name": n.name,
         "gender": GENDER.get(n.gender, n.gender),
-        "birth_month": f"{year}年{int(month)}月",
+        "birth_month": chinese_month(n.birth_month),
         "branch": n.branch_name,
         "kind": n.kind,
         "kind_label": KIND[n.kind],

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, func, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, func, insert, select, update
 
 from workflow.domain.actors import Actor
 from workflow.domain.audit import GENESIS, AuditEntry, sealed
@@ -24,6 +24,7 @@ from workflow.store.tables import (
     idempotency_keys,
     members,
     organizations,
+    sign_in_failures,
     users,
 )
 
@@ -94,6 +95,16 @@ class Organization:
 
 
 @dataclass(frozen=True)
+class Credentials:
+    """A user as signing in sees it: who they are and the secrets a session is bound to."""
+
+    actor: Actor
+    login: str | None
+    token_hash: str
+    password_hash: str | None
+
+
+@dataclass(frozen=True)
 class StoredDossier:
     """A dossier with its profile and the path of its branch (for scope checks)."""
 
@@ -144,11 +155,61 @@ class Repository:
         return Organization(new_id, name, kind, parent.id if parent else None, path)
 
     def add_user(self, *, name: str, role: str, organization_id: int | None, token_hash: str,
-                 now: datetime) -> int:
+                 now: datetime, login: str | None = None,
+                 password_hash: str | None = None) -> int:
         return self.connection.execute(
             insert(users).values(name=name, role=role, organization_id=organization_id,
-                                 token_hash=token_hash, created_at=now).returning(users.c.id)
+                                 token_hash=token_hash, created_at=now, login=login,
+                                 password_hash=password_hash).returning(users.c.id)
         ).scalar_one()
+
+    # Sign-in to the web interface
+
+    def login_taken(self, login: str, *, other_than: int | None = None) -> bool:
+        query = select(users.c.id).where(users.c.login == login)
+        if other_than is not None:
+            query = query.where(users.c.id != other_than)
+        return self.connection.execute(query).first() is not None
+
+    def user_credentials(self, *, user_id: int | None = None,
+                         login: str | None = None) -> Credentials | None:
+        """A user's actor and the secrets a web session is bound to, by id or login."""
+        query = (select(users.c.id, users.c.name, users.c.role, users.c.organization_id,
+                        users.c.login, users.c.token_hash, users.c.password_hash,
+                        organizations.c.path)
+                 .outerjoin(organizations, organizations.c.id == users.c.organization_id))
+        query = query.where(users.c.id == user_id if login is None else users.c.login == login)
+        row = self.connection.execute(query).first()
+        if row is None:
+            return None
+        actor = Actor(row.id, row.name, Role(row.role), row.organization_id, row.path or "/")
+        return Credentials(actor, row.login, row.token_hash, row.password_hash)
+
+    def set_password(self, user_id: int, *, password_hash: str,
+                     login: str | None = None) -> bool:
+        values: dict[str, Any] = {"password_hash": password_hash}
+        if login is not None:
+            values["login"] = login
+        done = self.connection.execute(update(users).where(users.c.id == user_id).values(values))
+        return done.rowcount == 1
+
+    def recent_failures(self, keys: Iterable[str], since: datetime) -> dict[str, int]:
+        rows = self.connection.execute(
+            select(sign_in_failures.c.key, func.count())
+            .where(sign_in_failures.c.key.in_(list(keys)), sign_in_failures.c.failed_at >= since)
+            .group_by(sign_in_failures.c.key)
+        )
+        return {key: count for key, count in rows}
+
+    def add_failures(self, keys: Iterable[str], *, now: datetime, forget_before: datetime,
+                     ) -> None:
+        self.connection.execute(
+            delete(sign_in_failures).where(sign_in_failures.c.failed_at < forget_before))
+        self.connection.execute(insert(sign_in_failures),
+                                [{"key": key, "failed_at": now} for key in keys])
+
+    def clear_failures(self, key: str) -> None:
+        self.connection.execute(delete(sign_in_failures).where(sign_in_failures.c.key == key))
 
     def actor_by_token_hash(self, token_hash: str) -> Actor | None:
         row = self.connection.execute(

@@ -37,6 +37,7 @@ from workflow.domain.rulebook import Rulebook
 from workflow.domain.rules import Param
 from workflow.store.repository import Organization, Repository, StoredDossier
 from workflow.store.uow import UnitOfWork
+from workflow.usecases import accounts
 
 T = TypeVar("T")
 
@@ -96,13 +97,16 @@ def _require(actor: Actor, *roles: Role) -> None:
         raise Forbidden(f"the {actor.role} role may not do this")
 
 
-def create_admin(*, uow: UnitOfWork, env: Environment, name: str) -> tuple[int, str]:
+def create_admin(*, uow: UnitOfWork, env: Environment, name: str, login: str | None = None,
+                 password: str | None = None) -> tuple[int, str]:
     """The first administrator (from the command line). Admins without an organisation
     manage the whole tree."""
     token = secrets.token_urlsafe(32)
     with uow.transaction(write=True) as tx:
+        login, password_hash = accounts.new_credentials(tx.repo, login, password)
         user_id = tx.repo.add_user(name=name, role=Role.ADMIN, organization_id=None,
-                                   token_hash=hash_token(token), now=env.now())
+                                   token_hash=hash_token(token), now=env.now(), login=login,
+                                   password_hash=password_hash)
         tx.commit()
     return user_id, token
 
@@ -126,7 +130,8 @@ def create_organization(*, uow: UnitOfWork, env: Environment, actor: Actor, name
 
 
 def create_user(*, uow: UnitOfWork, env: Environment, actor: Actor, name: str, role: Role,
-                organization_id: int) -> tuple[int, str]:
+                organization_id: int, login: str | None = None,
+                password: str | None = None) -> tuple[int, str]:
     _require(actor, Role.ADMIN)
     token = secrets.token_urlsafe(32)
     with uow.transaction(write=True) as tx:
@@ -136,8 +141,10 @@ def create_user(*, uow: UnitOfWork, env: Environment, actor: Actor, name: str, r
         wanted = {Role.BRANCH: "branch", Role.COMMITTEE: "committee"}.get(role)
         if wanted and org.kind != wanted:
             raise Invalid({"organization_id": f"a {role} user belongs to a {wanted}"})
+        login, password_hash = accounts.new_credentials(tx.repo, login, password)
         user_id = tx.repo.add_user(name=name, role=role, organization_id=organization_id,
-                                   token_hash=hash_token(token), now=env.now())
+                                   token_hash=hash_token(token), now=env.now(), login=login,
+                                   password_hash=password_hash)
         tx.commit()
     return user_id, token
 
