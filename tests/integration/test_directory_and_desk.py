@@ -72,6 +72,8 @@ def test_the_publicity_desk(client, rt, org, clock):
 
     far = publicity_desk.desk(uow=rt.uow, env=rt.env, actor=actor(rt, org, "far_committee"))
     assert far.in_progress == [] and far.elapsed == []
-    for who in ("branch", "auditor", "admin"):
+    admin = publicity_desk.desk(uow=rt.uow, env=rt.env, actor=actor(rt, org, "admin"))
+    assert len(admin.in_progress) == 1 and len(admin.committees) == 2
+    for who in ("branch", "auditor"):
         with pytest.raises(Forbidden):
             publicity_desk.desk(uow=rt.uow, env=rt.env, actor=actor(rt, org, who))

@@ -20,7 +20,7 @@ from workflow.store.organizations import ObjectionContact, OrganizationContacts
 from workflow.store.reports import Reports
 from workflow.store.uow import UnitOfWork
 
-DESK_ROLES = (Role.COMMITTEE,)
+DESK_ROLES = (Role.COMMITTEE, Role.ADMIN)
 
 
 @dataclass(frozen=True)

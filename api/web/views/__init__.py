@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import importlib
 
-MODULES = ("auth", "home")
+MODULES = ("auth", "home",
+           # the committee, auditor and admin pages
+           "queue", "publicity")
 
 
 def register() -> None:
