@@ -56,3 +56,10 @@ def registry(*, uow: UnitOfWork, actor: Actor, q: str | None = None, page: int =
     with uow.transaction() as tx:
         return Directory(tx.repo.connection).members(actor.organization_path, q=q, page=page,
                                                      per_page=per_page)
+
+
+def branches(*, uow: UnitOfWork, actor: Actor) -> list[ObjectionContact]:
+    """The branches in the actor's scope (any role), for a page's branch filter."""
+    with uow.transaction() as tx:
+        found = OrganizationContacts(tx.repo.connection).subtree(actor.organization_path)
+    return [o for o in found if o.kind == "branch"]

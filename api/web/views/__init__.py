@@ -7,7 +7,7 @@ import importlib
 
 MODULES = ("auth", "home",
            # the committee, auditor and admin pages
-           "queue", "publicity")
+           "queue", "publicity", "agenda")
 
 
 def register() -> None:
