@@ -7,7 +7,7 @@ import importlib
 
 MODULES = ("auth", "home",
            # the committee, auditor and admin pages
-           "queue", "publicity", "agenda")
+           "queue", "publicity", "agenda", "stats")
 
 
 def register() -> None:
