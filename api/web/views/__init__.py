@@ -7,7 +7,7 @@ import importlib
 
 MODULES = ("auth", "home",
            # the committee, auditor and admin pages
-           "queue", "publicity", "agenda", "stats")
+           "queue", "publicity", "agenda", "stats", "audit")
 
 
 def register() -> None:
