@@ -110,6 +110,8 @@ def test_neighbours_within_a_queue(client, rt, org, clock):
     assert around("complete_training", first) == (None, second)
     assert around("complete_training", second) == (first, third)
     assert around("complete_training", third) == (second, None)
-    assert around("complete_training", other) == (None, None)
+    # One that is not (or no longer) in the queue: its neighbours by id.
+    assert around("complete_training", other) == (third, None)
+    assert around("complete_training", 0) == (None, first)
     with pytest.raises(NotFound):
         around("no_such_queue", first)

@@ -8,6 +8,7 @@ and the dossier page cannot disagree about what is allowed, what fails and until
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date
 
@@ -130,10 +131,9 @@ def queues(*, uow: UnitOfWork, env: Environment, actor: Actor,
 
 def neighbours(*, uow: UnitOfWork, env: Environment, actor: Actor, key: str,
                dossier_id: int) -> tuple[int | None, int | None]:
-    """The dossiers before and after one in a queue (上一条/下一条); (None, None) when it is
-    not, or no longer, in it."""
+    """The dossiers before and after one in a queue (上一条/下一条), by id: also from one that
+    has just left it (its step taken), so that the next one is a click away."""
     ids = [i.dossier_id for i in queues(uow=uow, env=env, actor=actor, only=key)[0].items]
-    if dossier_id not in ids:
-        return None, None
-    at = ids.index(dossier_id)
-    return (ids[at - 1] if at > 0 else None, ids[at + 1] if at + 1 < len(ids) else None)
+    at = bisect_left(ids, dossier_id)
+    after = at + 1 if at < len(ids) and ids[at] == dossier_id else at
+    return (ids[at - 1] if at > 0 else None, ids[after] if after < len(ids) else None)
