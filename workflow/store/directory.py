@@ -18,6 +18,7 @@ class UserRow:
     organization_id: int | None
     organization_name: str | None
     created_at: datetime
+    login: str | None
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,8 @@ class Directory:
             in_scope = in_scope | users.c.organization_id.is_(None)
         rows = self.connection.execute(
             select(users.c.id, users.c.name, users.c.role, users.c.organization_id,
-                   organizations.c.name.label("organization_name"), users.c.created_at)
+                   organizations.c.name.label("organization_name"), users.c.created_at,
+                   users.c.login)
             .outerjoin(organizations, organizations.c.id == users.c.organization_id)
             .where(in_scope).order_by(users.c.id))
         return [UserRow(*row) for row in rows]

@@ -7,7 +7,7 @@ import importlib
 
 MODULES = ("auth", "home",
            # the committee, auditor and admin pages
-           "queue", "publicity", "agenda", "stats", "audit")
+           "queue", "publicity", "agenda", "stats", "audit", "admin")
 
 
 def register() -> None:
