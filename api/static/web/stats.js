@@ -39,22 +39,17 @@
       series: [{ type: "bar", data: values(data.publicity), itemStyle: { color: "#b30000" },
                  label: { show: true, position: "right" } }]
     });
-    var pie = [];
+    var structure = data.structure.slice();
     for (var k = 0; k < data.education.length; k++) {
-      pie.push({ name: "学历：" + data.education[k][0], value: data.education[k][1] });
+      structure.push(["学历：" + data.education[k][0], data.education[k][1]]);
     }
     chart("chart-structure", {
-      tooltip: { trigger: "item" },
-      grid: { left: 8, right: 16, top: 10, bottom: 8, width: narrow ? "90%" : "50%",
-              containLabel: true },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      grid: { left: 8, right: 24, top: 10, bottom: 8, containLabel: true },
       xAxis: { type: "value", minInterval: 1, max: Math.max(data.admitted, 1) },
-      yAxis: { type: "category", data: names(data.structure), inverse: true },
-      series: [
-        { type: "bar", data: values(data.structure), itemStyle: { color: "#b30000" },
-          label: { show: true, position: "right" } },
-        { type: "pie", radius: narrow ? ["0%", "0%"] : ["30%", "55%"],
-          center: ["80%", "50%"], data: narrow ? [] : pie, label: { show: false } }
-      ]
+      yAxis: { type: "category", data: names(structure), inverse: true },
+      series: [{ type: "bar", data: values(structure), itemStyle: { color: "#b30000" },
+                 label: { show: true, position: "right" } }]
     });
     window.addEventListener("resize", function () {
       for (var m = 0; m < charts.length; m++) { charts[m].resize(); }

@@ -95,7 +95,7 @@ def _render(tab: str, *, status: int = 200, errors: dict[str, str] | None = None
     tab = tab if tab in dict(TABS) else "orgs"
     return render_template(
         "web/admin/admin.html", tab=tab, tabs=TABS, kind_label=KIND, status_label=STATUS,
-        role_label=ROLE, label=LABEL, errors=errors or {}, notice=notice, secret=secret,
+        roles_zh=ROLE, label=LABEL, errors=errors or {}, notice=notice, secret=secret,
         contact_fields=CONTACT_FIELDS, today=runtime().env.today(), form=request.form,
         ranges=_ranges, **_tab_context(tab)), status
 

@@ -12,6 +12,7 @@ from marshmallow import ValidationError
 from api.audit.schemas import CheckpointIn, ComplianceQuery, EntryPageQuery, EntryQuery
 from api.runtime import runtime
 from api.web.blueprint import bp
+from api.zh import ROLE
 from workflow.domain.errors import Invalid
 from workflow.usecases.auditing import services
 from workflow.usecases.auditing.chain import Checkpoint
@@ -40,7 +41,7 @@ def action_label(action: str) -> str:
         return record.label_zh
     for t in procedure.transitions:
         if t.trigger == action:
-            return t.summary_zh or action
+            return (t.summary_zh or action).rstrip("。")
     return KIND.get(action, action)
 
 
@@ -74,7 +75,7 @@ def audit():
     return render_template(
         "web/audit/log.html", entries=entries, next_cursor=next_cursor, filters=filters,
         first_page="cursor" in args, error=error, kinds=KIND, formats=FORMATS,
-        labels=FILTER_LABEL,
+        labels=FILTER_LABEL, roles=ROLE,
         action_label=action_label, today=rt.env.today(), payload=_payload)
 
 
