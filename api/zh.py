@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 GENDER = {"male": "男", "female": "女"}
@@ -48,3 +49,26 @@ def field_label(name: str, description: str = "") -> str:
 
 def choice_label(value: str) -> str:
     return CHOICE.get(value, value)
+
+
+PROFILE = {
+    "name": "姓名", "gender": "性别", "birth_date": "出生日期", "applied_on": "申请入党日期",
+    "ethnicity": "民族", "education": "学历", "occupation": "工作岗位", "frontline": "一线",
+    "id_number": "身份证号", "phone": "联系电话",
+}
+
+# The service's refusals of a date, in Chinese (the API answers them in English).
+_DATE_REFUSALS = (
+    (re.compile(r"may not lie in the future"), "不能晚于今天。"),
+    (re.compile(r"may not precede the dossier's previous transition \((\d{4}-\d\d-\d\d)\)"),
+     "不能早于上一次办理的日期（{0}）。"),
+)
+
+
+def field_message(message: str) -> str:
+    """A field's refusal by the service, in Chinese where it is one we know."""
+    for pattern, chinese in _DATE_REFUSALS:
+        found = pattern.search(message)
+        if found:
+            return chinese.format(*(chinese_date(g) for g in found.groups()))
+    return message

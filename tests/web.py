@@ -27,6 +27,7 @@ def give_password(rt, org, who: str, password: str = PASSWORD) -> str:
 def sign_in(client, rt, org, who: str, *, password: str = PASSWORD, **environ):
     """Sign `who` in on `client`; answers the response to the form's POST."""
     give_password(rt, org, who, password)
+    client.delete_cookie("recruitflow_session")  # whoever was signed in on this client
     token = csrf_of(client.get("/login").get_data(as_text=True))
     return client.post("/login", data={"login": who, "password": password,
                                        "csrf_token": token}, **environ)

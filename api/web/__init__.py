@@ -47,4 +47,7 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     register()
     app.register_blueprint(bp)
-    app.jinja_env.filters.update(zh_date=zh.chinese_date, zh_month=zh.chinese_month)
+    app.jinja_env.filters.update(zh_date=zh.chinese_date, zh_month=zh.chinese_month,
+                                 role_zh=lambda role: zh.ROLE.get(role, role),
+                                 gender_zh=lambda g: zh.GENDER.get(g, g),
+                                 field_zh=zh.field_label)

@@ -63,6 +63,15 @@ def state_label(name: str) -> str:
     return runtime().env.procedure.state(name).label_zh
 
 
+REFUSED = "X-Recruitflow-Refused"
+
+
+def partial_refusal(html: str, status: int):
+    """A refusal shown in place by htmx: answered 200 (a browser logs every 4xx answer as a
+    console error, though nothing went wrong), the refusal's status in a header of its own."""
+    return html, 200, {REFUSED: str(status)}
+
+
 def error_page(status: int, title: str, message: str):
     """A Chinese error: inline for htmx (its target shows it), a page otherwise."""
     if request.headers.get("HX-Request"):

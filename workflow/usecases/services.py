@@ -361,10 +361,15 @@ def fire(*, uow: UnitOfWork, env: Environment, actor: Actor, dossier_id: int, tr
     return view(_with_retries(attempt), env)
 
 
+def registry_scope(branch_path: str) -> str:
+    """Contacts and sponsors come from the registry of the committee the branch belongs to:
+    the path of that committee's subtree."""
+    return branch_path.rstrip("/").rsplit("/", 1)[0] + "/"
+
+
 def _check_record_data(repo: Repository, stored: StoredDossier, record_type: RecordType,
                        data: Mapping[str, Any]) -> None:
-    # Contacts and sponsors come from the registry of the committee the branch belongs to.
-    committee_path = stored.branch_path.rstrip("/").rsplit("/", 1)[0] + "/"
+    committee_path = registry_scope(stored.branch_path)
     for param in record_type.params:
         if param.kind == "member":
             path = repo.member_branch_path(data[param.name])
