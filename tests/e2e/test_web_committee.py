@@ -7,7 +7,7 @@ from datetime import date
 
 from tests.helpers import dossier_in, record
 from tests.integration.test_queue import just_arrived
-from tests.web import sign_in
+from tests.web import csrf_of, sign_in
 
 TODAY = date(2025, 6, 2)
 
@@ -49,6 +49,28 @@ def test_the_queues_page(app, client, rt, org, clock):
     end = committee.get(f"/queues/complete_training/next/{second['id']}")
     assert "/queues?tab=complete_training&end=next" in end.headers["Location"]
     assert committee.get(f"/queues/no_such_queue/next/{first['id']}").status_code == 404
+
+    # The dossier page opened from the queue: back to it, and its neighbours in it, kept
+    # through the page's forms.
+    html = text(committee.get(f"/dossiers/{second['id']}?queue=complete_training"))
+    assert "返回待办" in html and "/queues?tab=complete_training" in html
+    assert f"/queues/complete_training/previous/{second['id']}" in html
+    assert f"/dossiers/{second['id']}/" in html and "queue=complete_training" in html.split(
+        f"/dossiers/{second['id']}/", 1)[1].split('"', 1)[0]
+    # Filed from the filing queue: back on the dossier's page, still in its queue.
+    activist = just_arrived(client, rt, org, "activist")
+    url = f"/dossiers/{activist['id']}"
+    token = csrf_of(text(committee.get(url + "?queue=filing")))
+    filed = committee.post(url + "/records?queue=filing", data={
+        "name": "filing", "date": TODAY.isoformat(), "stage": "activist", "csrf_token": token})
+    assert filed.status_code == 303 and filed.headers["Location"].endswith(
+        url + "?queue=filing")
+    following = committee.get(f"/queues/filing/next/{activist['id']}")
+    assert following.headers["Location"].endswith("/queues?tab=filing&end=next")
+    # Opened from the roster, the roster's pager, and no queue for a branch.
+    assert "返回待办" not in text(committee.get(f"/dossiers/{second['id']}"))
+    branch = signed_in(app, rt, org, "branch")
+    assert "返回待办" not in text(branch.get(f"/dossiers/{second['id']}?queue=approve"))
 
 
 def test_the_committee_pages_are_refused_to_others(app, rt, org):

@@ -74,7 +74,8 @@ def definitions(procedure: Procedure) -> list[QueueDef]:
         found.append(QueueDef(FILING, filing.label_zh, filing_states, None))
     for t in procedure.transitions:
         if t.roles == frozenset({Role.COMMITTEE}):
-            found.append(QueueDef(t.trigger, t.summary_zh or t.trigger, t.sources, t.trigger))
+            label = (t.summary_zh or t.trigger).rstrip("。")  # a tab's name, not a sentence
+            found.append(QueueDef(t.trigger, label, t.sources, t.trigger))
     return found
 
 
