@@ -95,6 +95,7 @@ def test_the_publicity_desk_page(app, client, rt, org, clock):
     assert "2025年6月2日" in html
     assert "尚未设置受理公示期间反映问题的联系方式" in html
     assert f"/publicity/print?committee={org.committee}" in html
+    assert f"/dossiers/{running['id']}?queue=close_publicity" in html
 
     far = signed_in(app, rt, org, "far_committee")
     html = text(far.get("/publicity-desk"))

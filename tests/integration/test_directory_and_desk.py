@@ -8,8 +8,9 @@ from datetime import date
 import pytest
 
 from tests.helpers import dossier_in, record
+from workflow.domain.calendar import YearTable
 from workflow.domain.errors import Forbidden
-from workflow.usecases import directory, publicity_desk, services
+from workflow.usecases import calendars, directory, publicity_desk, services
 
 TODAY = date(2025, 6, 2)
 
@@ -77,3 +78,19 @@ def test_the_publicity_desk(client, rt, org, clock):
     for who in ("branch", "auditor"):
         with pytest.raises(Forbidden):
             publicity_desk.desk(uow=rt.uow, env=rt.env, actor=actor(rt, org, who))
+
+
+def test_holiday_tables_are_loaded_by_an_admin_of_the_whole_tree(client, rt, org):
+    table = YearTable(2031, frozenset({date(2031, 1, 1)}), source="通知")
+    for who in ("committee", "branch", "auditor"):
+        with pytest.raises(Forbidden):
+            calendars.load_table_as(uow=rt.uow, env=rt.env, actor=actor(rt, org, who),
+                                    table=table)
+    made = client.post("/api/v1/users", json={"name": "分管理员", "role": "admin",
+                                              "organization_id": org.committee},
+                       headers=org.headers("admin"))
+    sub_admin = services.authenticate(uow=rt.uow, token=made.json["token"])
+    with pytest.raises(Forbidden):
+        calendars.load_table_as(uow=rt.uow, env=rt.env, actor=sub_admin, table=table)
+    calendars.load_table_as(uow=rt.uow, env=rt.env, actor=actor(rt, org, "admin"), table=table)
+    assert not rt.env.calendar.is_working_day(date(2031, 1, 1))

@@ -79,6 +79,12 @@ def definitions(procedure: Procedure) -> list[QueueDef]:
     return found
 
 
+def queue_of_state(procedure: Procedure, state: str) -> str | None:
+    """The committee step a dossier in this state waits for (a publicity: its closing)."""
+    return next((d.key for d in definitions(procedure)
+                 if d.trigger is not None and state in d.states), None)
+
+
 def _definition(procedure: Procedure, key: str) -> QueueDef:
     for d in definitions(procedure):
         if d.key == key:

@@ -3,9 +3,7 @@ dossier to the next one waiting in the same queue (workflow.usecases.queue)."""
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
-from flask import current_app, g, redirect, render_template, request, url_for
+from flask import g, redirect, render_template, request, url_for
 
 from api.runtime import runtime
 from api.web.blueprint import bp
@@ -15,11 +13,9 @@ from workflow.usecases import queue
 QUEUE_PARAM = "queue"
 
 
-def dossier_url(dossier_id: int, key: str) -> str:
-    """The dossier page (`/dossiers/<id>`, helper web's) with the queue it is opened from."""
-    if "web.dossier" in current_app.view_functions:
-        return url_for("web.dossier", dossier_id=dossier_id, **{QUEUE_PARAM: key})
-    return f"{url_for('web.home')}dossiers/{dossier_id}?{urlencode({QUEUE_PARAM: key})}"
+def dossier_url(dossier_id: int, key: str | None) -> str:
+    """The dossier page with the queue it is opened from, if any."""
+    return url_for("web.dossier", dossier_id=dossier_id, **({QUEUE_PARAM: key} if key else {}))
 
 
 @bp.route("/queues")
