@@ -24,9 +24,12 @@ from workflow.store.uow import UnitOfWork
 
 QUEUE_ROLES = (Role.COMMITTEE,)
 FILING = "filing"
-# The rules of a branch's step that only the committee's filing record satisfies: their
-# failure puts the dossier in the filing queue.
-FILING_RULES = frozenset({"filed"})
+
+
+def is_filing_rule(rule_id: str) -> bool:
+    """A rule of a branch's step that only the committee's filing record satisfies (`filed`,
+    and the later stages' `*_filed`): its failure puts the dossier in the filing queue."""
+    return rule_id == "filed" or rule_id.endswith("_filed")
 
 
 @dataclass(frozen=True)
@@ -64,16 +67,18 @@ class Queue:
 
 def definitions(procedure: Procedure) -> list[QueueDef]:
     """The queues, in the order of the procedure: the filing first, then each trigger only a
-    committee fires (triggers a branch may fire too — reject, return — are no queue)."""
+    committee fires (triggers a branch may fire too — reject, return — are no queue; a second
+    committee trigger from the same states is a choice in the first one's queue)."""
     filing_states = tuple(dict.fromkeys(
-        s for t in procedure.transitions if any(r.id in FILING_RULES for r in t.rules)
+        s for t in procedure.transitions if any(is_filing_rule(r.id) for r in t.rules)
         for s in t.sources))
     filing = procedure.record_type(FILING)
     found = []
     if filing is not None and filing_states:
         found.append(QueueDef(FILING, filing.label_zh, filing_states, None))
     for t in procedure.transitions:
-        if t.roles == frozenset({Role.COMMITTEE}):
+        if t.roles == frozenset({Role.COMMITTEE}) and all(t.sources != d.states
+                                                         for d in found):
             label = (t.summary_zh or t.trigger).rstrip("。")  # a tab's name, not a sentence
             found.append(QueueDef(t.trigger, label, t.sources, t.trigger))
     return found
@@ -99,7 +104,7 @@ def _judge(env: Environment, today: date, definition: QueueDef,
     facts = engine.facts(d, today, env.calendar)
     steps = engine.steps(d, facts)
     if definition.trigger is None:
-        failures = tuple(f for s in steps for f in s.failures if f.rule in FILING_RULES)
+        failures = tuple(f for s in steps for f in s.failures if is_filing_rule(f.rule))
         if not failures:
             return None  # filed already: nothing waits for the committee
         failures = tuple({f.rule: f for f in failures}.values())
