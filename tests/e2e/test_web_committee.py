@@ -37,7 +37,7 @@ def test_the_queues_page(app, client, rt, org, clock):
     assert "王&lt;script&gt;一" in html and "<script>一" not in html
     assert f"/dossiers/{first['id']}?queue=complete_training" in html
     html = text(committee.get("/queues?tab=approve"))
-    assert "后尚无党委委员或组织员谈话记录" in html and "0/1" in html
+    assert "（审批）期间党委委员或组织员的谈话记录" in html and "0/1" in html
     assert f"/dossiers/{approval['id']}?queue=approve" in html
     assert "2025年" in html
 

@@ -84,8 +84,13 @@ def test_each_dossier_waits_in_its_queue_judged_by_the_rules(client, rt, org, cl
     assert record(client, org, approval["id"], "approval_talk", TODAY, "committee",
                   by="组织员").status_code == 201
     found = queues(rt, org)
-    assert ids(found["filing"]) == []
     assert found["approve"].items[0].allowed and found["approve"].waiting == 1
+    # Every filing the branch's next step waits for: the development target's too.
+    waiting = {f.rule for item in found["filing"].items for f in item.failures}
+    assert waiting == {"candidate_filed"}
+    assert record(client, org, activist["id"], "filing", TODAY, "committee",
+                  stage="candidate").status_code == 201
+    assert ids(queues(rt, org)["filing"]) == []
 
 
 def test_queues_are_scoped_and_for_committees_only(client, rt, org, clock):

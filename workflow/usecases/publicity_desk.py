@@ -2,14 +2,13 @@
 with the objections raised and their resolutions, and its committees' objection contacts.
 
 The same definitions as the guards and the statistics: the span of a publicity and the
-objections of the current one come from the procedure's publicity stage."""
+objections of the current one come from the procedure's declaration of its publicities."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
-from states.publicity import PUBLICITY_STATES, objections_of_current_publicity, publicity_span
 from workflow.domain.actors import Actor
 from workflow.domain.calendar import WorkingDaySpan
 from workflow.domain.dossier import Record
@@ -72,22 +71,23 @@ def desk(*, uow: UnitOfWork, env: Environment, actor: Actor) -> Desk:
         raise Forbidden(f"the {actor.role} role has no publicity desk")
     today = env.today()
     rulebook = env.rulebook_on(today)
+    declared = env.procedure.publicity
     with uow.transaction() as tx:
         found = Reports(tx.repo.connection).dossiers_with_records(
-            scope_path=actor.organization_path, states=PUBLICITY_STATES)
+            scope_path=actor.organization_path, states=declared.states if declared else ())
         organizations = OrganizationContacts(tx.repo.connection).subtree(
             actor.organization_path)
     parents = {o.id: o.parent_id for o in organizations}
     publicities = []
     for entry in found:
         d = entry.dossier
-        span = publicity_span(d, rulebook, env.calendar)
+        span = declared.span(d, rulebook, env.calendar)
         publicities.append(Publicity(
             dossier_id=d.id, name=entry.name, branch_id=d.branch_id,
             branch_name=entry.branch_name, committee_id=parents.get(d.branch_id),
             state=d.state, span=span, elapsed=today > span.last_day,
             working_days_left=env.calendar.working_days_left(span.last_day, today),
-            objections=[Objection(o, r) for o, r in objections_of_current_publicity(d)],
+            objections=[Objection(o, r) for o, r in declared.objections(d)],
         ))
     publicities.sort(key=lambda p: (p.span.last_day, p.dossier_id))
     return Desk(today, [p for p in publicities if not p.elapsed],
