@@ -8,13 +8,11 @@ import http.client
 import json
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.live import live_server, server_env
+from tests.live import live_server, load_demo
 from workflow.usecases.demo import DEMO_CONTACT
 
 CHROMIUM = Path(os.environ.get("RECRUITFLOW_CHROMIUM", "/usr/bin/chromium"))
@@ -43,10 +41,7 @@ def _get(port: int, path: str) -> tuple[int, bytes]:
 def demo_server(app, database_url, tmp_path):
     """A gunicorn server on the test database, with the demo loaded (`app` empties it after)."""
     instance = tmp_path / "live"
-    demo = subprocess.run([sys.executable, "-m", "api.cli", "demo"],
-                          env=server_env(database_url, instance),
-                          capture_output=True, text=True, timeout=300)
-    assert demo.returncode == 0, demo.stderr[-2000:]
+    load_demo(database_url, instance)
     with live_server(database_url, instance) as port:
         yield port
 

@@ -23,9 +23,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from workflow.domain.actors import Actor
 from workflow.domain.calendar import WorkingDayCalendar, YearTable
 from workflow.domain.environment import Environment
-from workflow.domain.errors import Invalid, Message
+from workflow.domain.errors import Forbidden, Invalid, Message
+from workflow.domain.roles import Role
 from workflow.store.calendars import CalendarTables
 from workflow.store.uow import UnitOfWork
 
@@ -131,3 +133,12 @@ class YearView:
 def show_year(*, uow: UnitOfWork, env: Environment, year: int) -> YearView:
     sync(uow=uow, calendar=env.calendar)
     return YearView(year, env.calendar.table(year))
+
+
+def load_table_as(*, uow: UnitOfWork, env: Environment, actor: Actor, table: YearTable) -> int:
+    """`load_table` for a user: the holiday tables count for every organisation, so only an
+    administrator of the whole tree loads one (the command line is such an administrator)."""
+    if actor.role != Role.ADMIN or actor.organization_path != "/":
+        raise Forbidden(Message("only an administrator of the whole tree loads holiday tables",
+                                "只有全组织树的管理员可以载入节假日安排"))
+    return load_table(uow=uow, env=env, table=table)

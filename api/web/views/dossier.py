@@ -239,10 +239,16 @@ def dossier(dossier_id: int):
     return _render(view)
 
 
+@bp.app_template_global()
+def dossier_args() -> dict[str, str]:
+    """Where the dossier was opened from (the roster's `from`, a committee queue's `queue`),
+    kept through its forms."""
+    return {k: request.args[k] for k in ("from", "queue") if request.args.get(k)}
+
+
 def _back(dossier_id: int, message: str):
     flash(message)
-    target = url_for("web.dossier", dossier_id=dossier_id, **{"from": request.args.get(
-        "from", "")} if request.args.get("from") else {})
+    target = url_for("web.dossier", dossier_id=dossier_id, **dossier_args())
     if request.headers.get("HX-Request"):
         return "", 204, {"HX-Redirect": target}
     return redirect(target, 303)
