@@ -52,6 +52,7 @@ def create_app(test_config: dict[str, Any] | None = None, *,
     from api.agenda.views import blp as agenda
     from api.applicants.views import blp as applicants
     from api.audit.views import blp as audit
+    from api.documents.views import blp as documents
     from api.feeds.views import blp as calendar_feed
     from api.feeds.views import public as calendar
     from api.machine.views import blp as machine
@@ -61,7 +62,7 @@ def create_app(test_config: dict[str, Any] | None = None, *,
     from api.stats.views import blp as stats
 
     for blueprint in (applicants, admin, publicity, machine, agenda, calendar_feed, calendar,
-                      organizations, stats, audit):
+                      organizations, stats, audit, documents):
         api.register_blueprint(blueprint)
     # HTML for the public: not part of the API's OpenAPI document.
     app.register_blueprint(pages)
