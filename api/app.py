@@ -59,10 +59,11 @@ def create_app(test_config: dict[str, Any] | None = None, *,
     from api.organizations.views import blp as organizations
     from api.pages.views import blp as pages
     from api.publicity.views import blp as publicity
+    from api.rosters.views import blp as rosters
     from api.stats.views import blp as stats
 
     for blueprint in (applicants, admin, publicity, machine, agenda, calendar_feed, calendar,
-                      organizations, stats, audit, documents):
+                      organizations, stats, audit, documents, rosters):
         api.register_blueprint(blueprint)
     # HTML for the public: not part of the API's OpenAPI document.
     app.register_blueprint(pages)
