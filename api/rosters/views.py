@@ -10,7 +10,7 @@ from api.base import MAX_ID, Blueprint, Schema, Text
 from api.documents.render import attachment
 from api.runtime import runtime
 from workflow.usecases.paperwork import rosters
-from workflow.usecases.paperwork.sheets import XLSX, xlsx
+from workflow.usecases.paperwork.spreadsheet import XLSX, xlsx
 
 blp = Blueprint("rosters", __name__, url_prefix="/api/v1/rosters",
                 description="Dossiers, the registry and eligibility lists as xlsx.")
