@@ -55,6 +55,7 @@ def create_app(test_config: dict[str, Any] | None = None, *,
     from api.documents.views import blp as documents
     from api.feeds.views import blp as calendar_feed
     from api.feeds.views import public as calendar
+    from api.imports.views import blp as imports
     from api.machine.views import blp as machine
     from api.organizations.views import blp as organizations
     from api.pages.views import blp as pages
@@ -63,7 +64,8 @@ def create_app(test_config: dict[str, Any] | None = None, *,
     from api.stats.views import blp as stats
 
     for blueprint in (applicants, admin, publicity, machine, agenda, calendar_feed, calendar,
-                      organizations, stats, audit, documents, rosters):
+                      organizations, stats, audit, documents, rosters,
+                      imports):
         api.register_blueprint(blueprint)
     # HTML for the public: not part of the API's OpenAPI document.
     app.register_blueprint(pages)

@@ -67,7 +67,8 @@ def branches(connection: Connection, *, scope_path: str) -> list[Any]:
 def members_by_name(connection: Connection, *, scope_path: str) -> list[Any]:
     """The registry of a subtree (id, name, branch), to find the members a sheet names."""
     return list(connection.execute(
-        select(members.c.id, members.c.name, members.c.branch_id, members.c.status)
+        select(members.c.id, members.c.name, members.c.branch_id, members.c.status,
+               members.c.joined_on)
         .join(organizations, organizations.c.id == members.c.branch_id)
         .where(organizations.c.path.startswith(scope_path, autoescape=True))
         .order_by(members.c.id)))
