@@ -72,7 +72,18 @@ def _cell(cell, text: str, *, size: float = 10.5, bold: bool = False) -> None:
     _font(paragraph.add_run(text), BODY_FONT, size, bold)
 
 
-def _loop_table(doc, labels: list[str], cells: list[str], loop: str, *, size: float = 10.5):
+def _widths(table, millimetres: list[float]) -> None:
+    table.autofit = False
+    # Word reads the cells' widths, LibreOffice the grid's: set both.
+    for column, width in zip(table.columns, millimetres, strict=True):
+        column.width = Mm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, millimetres, strict=True):
+            cell.width = Mm(width)
+
+
+def _loop_table(doc, labels: list[str], cells: list[str], loop: str, *, size: float = 10.5,
+                widths: list[float] | None = None):
     """A table: a header row, then one row per item (`{%tr for … %}` … `{%tr endfor %}`)."""
     table = doc.add_table(rows=4, cols=len(labels))
     table.style = "Table Grid"
@@ -82,6 +93,8 @@ def _loop_table(doc, labels: list[str], cells: list[str], loop: str, *, size: fl
         _cell(table.rows[2].cells[i], cells[i], size=size)
     _cell(table.rows[1].cells[0], "{%tr " + loop + " %}", size=size)
     _cell(table.rows[3].cells[0], "{%tr endfor %}", size=size)
+    if widths:
+        _widths(table, widths)
     return table
 
 
@@ -122,7 +135,7 @@ def publicity(kind: str, wording: tuple[str, str]) -> None:
     _para(doc, wording[1], size=14, indent=True)
     _loop_table(doc, ["姓名", "性别", "出生年月", "所在党支部", "公示期"],
                 ["{{ p.name }}", "{{ p.gender }}", "{{ p.birth_month }}", "{{ p.branch }}",
-                 "{{ p.span }}"], "for p in n.people", size=12)
+                 "{{ p.span }}"], "for p in n.people", size=12, widths=[25, 14, 30, 40, 65])
     _para(doc, "公示期间，党员和群众如对公示对象有意见或反映问题，可通过来电、来信、来访等方式"
                "向{{ n.committee }}反映。反映问题应实事求是，以真实姓名反映的，我们将对反映人"
                "信息严格保密。", size=14, indent=True)
@@ -173,7 +186,8 @@ def dossier_record() -> None:
     _loop_table(doc, ["序号", "日期", "环节", "内容（会议人数、表决、人员、记录）", "经办人",
                       "办理后阶段", "备注"],
                 ["{{ s.no }}", "{{ s.date }}", "{{ s.step }}", "{{ s.detail }}",
-                 "{{ s.actor }}", "{{ s.state }}", "{{ s.note }}"], "for s in steps")
+                 "{{ s.actor }}", "{{ s.state }}", "{{ s.note }}"], "for s in steps",
+                widths=[12, 34, 42, 80, 38, 32, 24])
     _para(doc, "制表日期：{{ today }}", align=WD_ALIGN_PARAGRAPH.RIGHT)
     doc.save(HERE / "dossier_record.docx")
 
@@ -185,7 +199,7 @@ def materials() -> None:
     _para(doc, "")
     _loop_table(doc, ["序号", "材料", "依据", "日期", "情况"],
                 ["{{ i.no }}", "{{ i.name }}", "{{ i.basis }}", "{{ i.dates }}",
-                 "{{ i.held }}"], "for i in items")
+                 "{{ i.held }}"], "for i in items", widths=[12, 62, 22, 58, 20])
     _para(doc, "未记录{{ missing }}项。　　　制表日期：{{ today }}")
     doc.save(HERE / "materials.docx")
 

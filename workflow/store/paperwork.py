@@ -7,9 +7,10 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, insert, select
 
-from workflow.store.tables import dossiers, members, organizations
+from workflow.domain.audit import AuditEntry
+from workflow.store.tables import audit_entries, dossiers, members, organizations
 
 # The dates a document may select its dossiers by (a column of the dossier).
 DATE_FIELDS = ("applied_on", "activist_on", "candidate_on", "voted_on", "admitted_on",
@@ -82,3 +83,31 @@ def identities(connection: Connection, *, scope_path: str) -> Iterator[Any]:
                dossiers.c.branch_id)
         .join(organizations, organizations.c.id == dossiers.c.branch_id)
         .where(organizations.c.path.startswith(scope_path, autoescape=True)))
+
+
+# The import writes new dossiers in batches: one statement for a batch's dossiers (their ids
+# returned in order), one for their entries, one for the members they make. Nobody else can
+# write to a dossier before the import's transaction commits, so each chain starts at GENESIS
+# and is sealed in memory.
+
+_ENTRY_FIELDS = ("dossier_id", "seq", "kind", "action", "from_state", "to_state",
+                 "effective_date", "payload", "actor_id", "actor_name", "actor_role",
+                 "recorded_at", "request_id", "rulebook_id", "prev_hash", "hash")
+
+
+def insert_dossiers(connection: Connection, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert dossiers (PROFILE_FIELDS, FACT_FIELDS, branch_id, timestamps, next_due) and
+    return their ids in the order given."""
+    statement = insert(dossiers).returning(dossiers.c.id, sort_by_parameter_order=True)
+    return list(connection.execute(statement, rows).scalars())
+
+
+def insert_entries(connection: Connection, entries: Iterable[AuditEntry]) -> None:
+    rows = [{k: getattr(e, k) for k in _ENTRY_FIELDS} for e in entries]
+    if rows:
+        connection.execute(insert(audit_entries), rows)
+
+
+def insert_members(connection: Connection, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        connection.execute(insert(members), rows)

@@ -30,7 +30,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from workflow.domain.actors import Actor
-from workflow.domain.audit import entry_for
+from workflow.domain.audit import GENESIS, entry_for, sealed
 from workflow.domain.deadlines import earliest_due
 from workflow.domain.dossier import Dossier, Member, Record
 from workflow.domain.environment import Environment
@@ -38,7 +38,7 @@ from workflow.domain.errors import Forbidden, GuardFailed
 from workflow.domain.procedure import Procedure, RecordType, TransitionDef
 from workflow.domain.roles import Role
 from workflow.store import paperwork as queries
-from workflow.store.repository import Repository
+from workflow.store.repository import FACT_FIELDS, PROFILE_FIELDS, Repository
 from workflow.store.uow import UnitOfWork
 from workflow.usecases.paperwork.cells import (
     SEPARATORS,
@@ -519,6 +519,10 @@ def _summary(replayed: Replayed, env: Environment, dossier_id: int | None) -> di
             "breaks": [b.rule for b in replayed.breaks]}
 
 
+# Rows replayed are written a batch at a time: memory stays bounded, statements few.
+BATCH = 500
+
+
 def import_dossiers(*, uow: UnitOfWork, env: Environment, actor: Actor, data: bytes,
                     dry_run: bool) -> Report:
     """Read, check and (unless `dry_run`) import a sheet of dossiers, all or nothing."""
@@ -530,35 +534,59 @@ def import_dossiers(*, uow: UnitOfWork, env: Environment, actor: Actor, data: by
     with uow.transaction(write=not dry_run) as tx:
         directory = Directory.load(tx.repo, actor.organization_path)
         now = env.now()
+        batch: list[Replayed] = []
         for replayed in _read(data, env=env, directory=directory, report=report, today=today):
-            dossier_id = None
-            if not dry_run and report.ok:
-                dossier_id = _write(tx.repo, replayed, env=env, actor=actor, sha=sha, now=now)
-            report.created.append(_summary(replayed, env, dossier_id))
+            if dry_run or not report.ok:
+                report.created.append(_summary(replayed, env, None))
+                continue
+            batch.append(replayed)
+            if len(batch) == BATCH:
+                _write(tx.repo.connection, batch, env=env, actor=actor, sha=sha, now=now,
+                       report=report)
+                batch = []
         if not dry_run and report.ok:
+            _write(tx.repo.connection, batch, env=env, actor=actor, sha=sha, now=now,
+                   report=report)
             tx.commit()
+        else:
+            report.created.extend(_summary(r, env, None) for r in batch)
     if not report.ok:
         for item in report.created:
             item["dossier_id"] = None
     return report
 
 
-def _write(repo: Repository, replayed: Replayed, *, env: Environment, actor: Actor, sha: str,
-           now: datetime) -> int:
-    d = replayed.dossier
-    profile = replayed.profile
-    d.id = repo.add_dossier(branch_id=d.branch_id, profile=profile, dossier=d, now=now,
-                            next_due=earliest_due(d, env.procedure, env.rulebooks))
-    marker = {"file_sha256": sha, "row": replayed.row}
-    for seq, entry in enumerate(replayed.entries, 1):
-        repo.append(entry_for(
-            dossier_id=d.id, seq=seq, actor=actor, recorded_at=now,
-            request_id=f"import:{sha[:16]}:{replayed.row}",
-            **{**entry, "payload": {**entry["payload"], "imported": marker}}))
-    if replayed.membership:
-        repo.sync_membership(dossier_id=d.id, name=profile["name"], branch_id=d.branch_id,
-                             status=replayed.membership, joined_on=d.voted_on,
-                             full_on=d.membership_on, now=now)
-    return d.id
+def _write(connection: Any, batch: list[Replayed], *, env: Environment, actor: Actor,
+           sha: str, now: datetime, report: Report) -> None:
+    """Write a batch of replayed rows: the dossiers, their chained entries, their members."""
+    if not batch:
+        return
+    ids = queries.insert_dossiers(connection, [
+        {**{k: r.profile.get(k) for k in PROFILE_FIELDS},
+         **{k: getattr(r.dossier, k) for k in FACT_FIELDS},
+         "branch_id": r.dossier.branch_id, "created_at": now, "updated_at": now,
+         "next_due": earliest_due(r.dossier, env.procedure, env.rulebooks)}
+        for r in batch])
+    entries, registry = [], []
+    for dossier_id, r in zip(ids, batch, strict=True):
+        r.dossier.id = dossier_id
+        marker = {"file_sha256": sha, "row": r.row}
+        prev_hash = GENESIS
+        for seq, entry in enumerate(r.entries, 1):
+            sealed_entry = sealed(entry_for(
+                dossier_id=dossier_id, seq=seq, actor=actor, recorded_at=now,
+                request_id=f"import:{sha[:16]}:{r.row}",
+                **{**entry, "payload": {**entry["payload"], "imported": marker}}), prev_hash)
+            prev_hash = sealed_entry.hash
+            entries.append(sealed_entry)
+        if r.membership:
+            d = r.dossier
+            registry.append({"name": r.profile["name"], "branch_id": d.branch_id,
+                             "status": r.membership, "joined_on": d.voted_on,
+                             "full_on": d.membership_on, "dossier_id": dossier_id,
+                             "created_at": now})
+        report.created.append(_summary(r, env, dossier_id))
+    queries.insert_entries(connection, entries)
+    queries.insert_members(connection, registry)
 
 
