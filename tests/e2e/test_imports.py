@@ -276,3 +276,17 @@ def test_csv_in_utf8_with_bom(client, rt, org):
                       headers=org.headers("committee", **{"Content-Type": "text/csv"}))
     assert got.json["ok"], got.json["problems"]
     assert got.json["created"][0]["state"] == "activist"
+
+
+def test_a_branch_name_two_committees_share_is_named_as_ambiguous(client, rt, org):
+    far_committee = client.get(f"/api/v1/organizations/{org.other_committee_branch}",
+                               headers=org.headers("admin")).json.get("parent_id")
+    made = client.post("/api/v1/organizations", headers=org.headers("admin"),
+                       json={"name": "一支部", "kind": "branch", "parent_id": far_committee})
+    assert made.status_code == 201, made.json
+    row = _row(rt, org, "applicant", rt.env.today() - timedelta(days=1))
+    by_admin = _post(client, org, _sheet([row]), dry_run=True, who="admin")
+    assert [(p["column"], p["message"]) for p in by_admin.json["problems"]] == [
+        ("A", "有2个名为“一支部”的党支部：请由所属党委的用户导入")]
+    by_committee = _post(client, org, _sheet([row]), dry_run=True)
+    assert by_committee.json["ok"], by_committee.json["problems"]

@@ -75,7 +75,7 @@ class Directory:
     """The branches and registry of the importer's scope, and the identities of the dossiers
     already there (and of the rows read so far), to refuse a dossier twice."""
 
-    branches: dict[str, Any]
+    branches: dict[str, list[Any]]
     committee_of: dict[int, str]
     members: dict[str, list[Member]]
     member_paths: dict[int, str]
@@ -94,7 +94,10 @@ class Directory:
             member = Member(m.id, m.name, m.branch_id, m.status, m.joined_on)
             members.setdefault(m.name, []).append(member)
             member_paths[m.id] = paths.get(m.branch_id, "")
-        directory = cls({b.name: b for b in branches},
+        by_name: dict[str, list[Any]] = {}
+        for b in branches:
+            by_name.setdefault(b.name, []).append(b)
+        directory = cls(by_name,
                         {b.id: b.path.rstrip("/").rsplit("/", 1)[0] + "/" for b in branches},
                         members, member_paths,
                         {m.id: m for ms in members.values() for m in ms})
@@ -233,10 +236,14 @@ def _read_profile(row: _Row, directory: Directory, today: date) -> dict[str, Any
 
 def _profile_value(column: Column, value: Any, directory: Directory) -> Any:
     if column.kind == "branch":
-        branch = directory.branches.get(str(value).strip())
-        if branch is None:
-            raise CellError(f"没有名为“{str(value).strip()}”的党支部")
-        return branch
+        name = str(value).strip()
+        found = directory.branches.get(name, [])
+        if not found:
+            raise CellError(f"没有名为“{name}”的党支部")
+        if len(found) > 1:
+            # Two committees may each have a 第一党支部: their own users tell them apart.
+            raise CellError(f"有{len(found)}个名为“{name}”的党支部：请由所属党委的用户导入")
+        return found[0]
     if column.kind == "gender":
         by_label = {v: k for k, v in GENDERS.items()}
         text = str(value).strip()
