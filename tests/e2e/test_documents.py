@@ -14,6 +14,7 @@ from docx import Document
 
 from api.documents.render import PACKAGED
 from tests.helpers import dossier_in
+from workflow.domain.dates import add_months
 from workflow.usecases.paperwork.vocabulary import zh_date
 
 
@@ -98,6 +99,15 @@ def test_conversion_review_lists_those_who_applied(client, rt, org):
     # Those in conversion publicity are past the pre-review; none here yet.
     assert len(_rows(got)) == 1
     assert "申请转正预备党员名单汇总预审表" in _text(got)
+    d = dossier_in(client, rt, org, "probationary", name="陈预备")
+    rows = _rows(client.get("/api/v1/documents/conversion_review.docx",
+                            headers=org.headers("committee")))
+    row = dict(zip(rows[0], rows[1], strict=True))
+    voted = _iso(d["dates"]["voted_on"])
+    assert row["姓名"] == "陈预备" and row["接收为预备党员时间"] == zh_date(voted)
+    assert row["预备期满时间"] == zh_date(add_months(voted, 12))
+    applied = next(r["date"] for r in d["records"] if r["type"] == "conversion_application")
+    assert row["提出转正申请时间"] == zh_date(_iso(applied))
 
 
 def test_publicity_notice_in_the_wording_of_the_printed_page(client, rt, org, clock):

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from states.probation import probation_end
 from workflow.domain.actors import Actor
 from workflow.domain.audit import AuditEntry
+from workflow.domain.dossier import Dossier
 from workflow.domain.environment import Environment
 from workflow.domain.errors import Invalid, NotFound
 from workflow.domain.roles import Role
@@ -136,6 +136,15 @@ def _vote(log: list[AuditEntry], action: str = "hold_vote") -> str:
             f"反对{v['against']}票，弃权{v['abstained']}票")
 
 
+def _probation_end(d: Dossier, env: Environment) -> str:
+    """When probation ends: the due date of the rule that watches it (agenda's own)."""
+    rule = env.procedure.rules().get("probation_end")
+    if rule is None or rule.deadline is None or d.voted_on is None:
+        return ""
+    deadline = rule.deadline(d, env.rulebook_on(d.voted_on), env.calendar)
+    return zh_date(deadline.due) if deadline else ""
+
+
 def dossier_row(stored: StoredDossier, env: Environment,
                 log: list[AuditEntry] | None = None) -> dict[str, str]:
     """Every column any table shows about one dossier, as text."""
@@ -153,8 +162,7 @@ def dossier_row(stored: StoredDossier, env: Environment,
         "admitted_on": zh_date(d.admitted_on),
         "conversion_voted_on": zh_date(d.conversion_voted_on),
         "membership_on": zh_date(d.membership_on),
-        "probation_end": (zh_date(probation_end(d, env.rulebook_on(d.voted_on)))
-                          if d.voted_on else ""),
+        "probation_end": _probation_end(d, env),
         "conversion_applied_on": zh_date(applications[-1].date) if applications else "",
         "recommendation": "、".join(dict.fromkeys(methods)),
         "contacts": _names(stored, "contact"), "sponsors": _names(stored, "sponsor"),
