@@ -290,3 +290,17 @@ def test_a_branch_name_two_committees_share_is_named_as_ambiguous(client, rt, or
         ("A", "有2个名为“一支部”的党支部：请由所属党委的用户导入")]
     by_committee = _post(client, org, _sheet([row]), dry_run=True)
     assert by_committee.json["ok"], by_committee.json["problems"]
+
+
+def test_the_example_row_of_the_template_is_a_history_that_keeps_every_rule(client, org):
+    book = _template(client, org)
+    headers = [c.value for c in book["示例"][1]]
+    example = dict(zip(headers, [c.value for c in book["示例"][2]], strict=True))
+    assert example["党支部"] == "一支部"
+    # Its contacts and sponsors are names for the example: take the registry's instead.
+    example.update({"培养联系人": "党员0", "入党介绍人": "党员1、党员2"})
+    got = _post(client, org, _fill(book, [{k: v for k, v in example.items() if v is not None}]),
+                dry_run=True)
+    assert got.json["ok"], got.json["problems"]
+    assert got.json["breaks"] == []
+    assert got.json["created"][0]["state"] == "probationary"

@@ -126,3 +126,27 @@ def test_bad_roster_queries(client, org):
         assert got.status_code == 422, path
     assert client.get("/api/v1/rosters/eligible-nobody.xlsx",
                       headers=org.headers("committee")).status_code == 404
+
+
+def test_admission_eligibility_once_the_approval_talk_is_held(client, rt, org):
+    d = dossier_in(client, rt, org, "approval", name="辛审批")
+    rows = _dicts(client.get("/api/v1/rosters/eligible-admission.xlsx",
+                             headers=org.headers("committee")))
+    assert [(r["编号"], r["当前阶段"]) for r in rows] == [(d["id"], "党委审批")]
+
+
+def test_conversion_eligibility_the_day_before_and_the_day_probation_ends(client, rt, org):
+    d = dossier_in(client, rt, org, "probationary", name="壬转正")
+    step = next(s for s in d["next"] if s["trigger"] == "start_conversion_publicity")
+    today = rt.env.today()
+    ends = date.fromisoformat(step["reasons"][0]["earliest_date"]) if step["reasons"] else today
+    days = (ends - today).days
+
+    def listed(within: int) -> list:
+        return [r["编号"] for r in _dicts(client.get(
+            f"/api/v1/rosters/eligible-conversion.xlsx?within={within}",
+            headers=org.headers("branch")))]
+
+    assert listed(days) == [d["id"]]
+    if days > 0:
+        assert listed(days - 1) == []
