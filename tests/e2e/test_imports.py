@@ -304,3 +304,18 @@ def test_the_example_row_of_the_template_is_a_history_that_keeps_every_rule(clie
     assert got.json["ok"], got.json["problems"]
     assert got.json["breaks"] == []
     assert got.json["created"][0]["state"] == "probationary"
+
+
+@pytest.mark.parametrize("data", [
+    b"PK\x03\x04 not really a zip",
+    b"\x00\x01\x02binary\x00",
+    "党支部,姓名\n".encode(),
+    b"",
+])
+def test_a_file_that_is_no_sheet_is_a_problem_not_a_crash(client, org, data):
+    got = _post(client, org, data, dry_run=True) if data else client.post(
+        "/api/v1/imports?dry_run=1", data=data, headers=org.headers("committee"))
+    assert got.status_code in (200, 400), got.data[:300]
+    if got.status_code == 200:
+        assert not got.json["ok"] and got.json["problems"]
+        assert got.json["problems"][0]["message"]

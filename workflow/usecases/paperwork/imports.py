@@ -21,6 +21,7 @@ import csv
 import hashlib
 import io
 import re
+import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -28,6 +29,7 @@ from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
 
 from workflow.domain.actors import Actor
 from workflow.domain.audit import GENESIS, entry_for, sealed
@@ -65,6 +67,8 @@ COMMAND_LINE = Actor(id=0, name="命令行导入", role=Role.ADMIN, organization
 NOT_KEPT = "（导入时未记载）"
 _ID_NUMBER = re.compile(r"^[0-9]{17}[0-9X]$")
 _PHONE = re.compile(r"^\+?[0-9][0-9 -]{2,30}$")
+# The profile's text columns as long as the dossier keeps them (the rest: 50).
+TEXT_LIMITS = {"name": 100, "occupation": 100}
 
 
 # What the sheet refers to
@@ -270,7 +274,7 @@ def _profile_value(column: Column, value: Any, directory: Directory) -> Any:
         if not _PHONE.match(text):
             raise CellError("应为电话号码（数字、空格和短横线）")
         return text
-    return parse_text(value, 100 if column.key == "name" else 50)
+    return parse_text(value, TEXT_LIMITS.get(column.key, 50))
 
 
 def _read_acts(row: _Row, profile: dict[str, Any], directory: Directory,
@@ -487,15 +491,30 @@ def _layout(header: list[Any], known: Mapping[str, Column],
     return layout
 
 
+def _readable(rows: Iterator[tuple[int, list[Any]]],
+              report: Report) -> Iterator[tuple[int, list[Any]]]:
+    """The rows, until the file turns out not to be a sheet at all (a damaged xlsx, a binary
+    file sent as CSV): then a problem, not a crash."""
+    number = 0
+    try:
+        for number, values in rows:
+            yield number, values
+    except (zipfile.BadZipFile, InvalidFileException, csv.Error, KeyError, ValueError,
+            TypeError, OSError) as error:
+        report.problems.append(Problem(number + 1, "", "",
+                                       f"无法读取文件：请上传导入模板的xlsx文件或CSV文件（{error}）"))
+
+
 def _read(data: bytes, *, env: Environment, directory: Directory, report: Report,
           today: date) -> Iterator[Replayed]:
     all_columns = columns(env.procedure)
     known = {c.header: c for c in all_columns}
     order = {c.key.rsplit(".", 1)[0]: i for i, c in enumerate(all_columns)}
-    rows = sheet_rows(data)
+    rows = _readable(sheet_rows(data), report)
     first = next(rows, None)
     if first is None:
-        report.problems.append(Problem(1, "", "", "文件中没有内容"))
+        if not report.problems:
+            report.problems.append(Problem(1, "", "", "文件中没有内容"))
         return
     layout = _layout(first[1], known, report)
     if report.problems:
