@@ -319,3 +319,24 @@ def test_a_file_that_is_no_sheet_is_a_problem_not_a_crash(client, org, data):
     if got.status_code == 200:
         assert not got.json["ok"] and got.json["problems"]
         assert got.json["problems"][0]["message"]
+
+
+def test_several_records_in_one_cell_each_with_its_own_text(client, org, clock):
+    clock.set_today(date(2026, 6, 1))
+    row = {"党支部": "一支部", "姓名": "双考察", "性别": "女", "出生日期": "1995-01-01",
+           "申请入党时间": "2025-01-02", "申请谈话时间": "2025-01-10",
+           "申请谈话·谈话人": "书记；不会拆分", "培养联系人": "党员0",
+           "培养联系人确定时间": "2025-01-15",
+           "党员推荐/群团组织推优（党员推荐）时间": "2025-01-15",
+           "确定为入党积极分子时间": "2025-02-01",
+           "半年考察时间": "2025-07-25、2026-01-20", "半年考察·内容": "表现良好；\n表现优秀"}
+    done = _post(client, org, _sheet([row]), dry_run=False)
+    assert done.status_code == 201, done.json
+    dossier = client.get(f"/api/v1/applicants/{done.json['created'][0]['dossier_id']}",
+                         headers=org.headers("branch")).json
+    records = [(r["type"], r["date"], r["data"].get("summary") or r["data"].get("by"))
+               for r in dossier["records"]]
+    assert ("evaluation", "2025-07-25", "表现良好") in records
+    assert ("evaluation", "2026-01-20", "表现优秀") in records
+    # One date: the text stands whole, separators and all.
+    assert ("talk", "2025-01-10", "书记；不会拆分") in records

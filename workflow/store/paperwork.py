@@ -90,9 +90,8 @@ def identities(connection: Connection, *, scope_path: str) -> Iterator[Any]:
 # write to a dossier before the import's transaction commits, so each chain starts at GENESIS
 # and is sealed in memory.
 
-_ENTRY_FIELDS = ("dossier_id", "seq", "kind", "action", "from_state", "to_state",
-                 "effective_date", "payload", "actor_id", "actor_name", "actor_role",
-                 "recorded_at", "request_id", "rulebook_id", "prev_hash", "hash")
+# Every column of an entry but its id, as the entry carries it.
+_ENTRY_FIELDS = tuple(c.name for c in audit_entries.columns if c.name != "id")
 
 
 def insert_dossiers(connection: Connection, rows: list[dict[str, Any]]) -> list[int]:

@@ -36,6 +36,7 @@ from workflow.usecases.paperwork.vocabulary import (
     param_label,
 )
 
+MANY_DATES = "可填写多个日期，以顿号分隔（其文字项可逐日以分号分隔）；"
 # Who imports: those who file and approve for their branches.
 IMPORTERS = (Role.COMMITTEE, Role.ADMIN)
 
@@ -117,7 +118,7 @@ def columns(procedure: Procedure) -> list[Column]:
         many = act.kind == "record"
         found.append(Column(
             f"{act.name}.date", f"{label}时间", "dates" if many else "date", False,
-            ("可填写多个日期，以顿号分隔；" if many else "") + (act.article or ""), act=act))
+            (MANY_DATES if many else "") + (act.article or ""), act=act))
         found.extend(_param_column(act, p, label) for p in params)
     headers = [c.header for c in found]
     if len(set(headers)) != len(headers):
@@ -133,6 +134,8 @@ def template_row(procedure: Procedure, profile: Mapping[str, Any],
     cols = columns(procedure)
     by_key = {c.key: c for c in cols}
     row: dict[str, Any] = {}
+    # The fields of records of one cell of dates, one value a date.
+    per_date: dict[str, list[Any]] = {}
     for column in PROFILE:
         value = profile.get(column.key)
         if value is None:
@@ -166,7 +169,13 @@ def template_row(procedure: Procedure, profile: Mapping[str, Any],
                 value = choice_label(value)
             elif column.kind == "member":
                 value = member_names[value]
-            row[column.header] = value
+            if date_column.kind == "dates":
+                per_date.setdefault(column.header, []).append(value)
+            else:
+                row[column.header] = value
+    for header, values in per_date.items():
+        # One value for every date, or one per date (the import's PER_DATE).
+        row[header] = values[0] if len(set(values)) == 1 else "；".join(map(str, values))
     return {k: ("、".join(v.isoformat() if isinstance(v, date) else v for v in v)
                 if isinstance(v, list) else v) for k, v in row.items()}
 

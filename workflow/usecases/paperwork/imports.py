@@ -69,6 +69,8 @@ _ID_NUMBER = re.compile(r"^[0-9]{17}[0-9X]$")
 _PHONE = re.compile(r"^\+?[0-9][0-9 -]{2,30}$")
 # The profile's text columns as long as the dossier keeps them (the rest: 50).
 TEXT_LIMITS = {"name": 100, "occupation": 100}
+# Between the texts of the records of one cell of dates (two evaluations, two summaries).
+PER_DATE = re.compile(r"\s*[；\n]\s*")
 
 
 # What the sheet refers to
@@ -326,14 +328,28 @@ def _read_acts(row: _Row, profile: dict[str, Any], directory: Directory,
                 row.problem(index, column.header,
                             f"{act.label}须同时填写“{act.label}·{param_label(p)}”")
         letter = get_column_letter(index + 1)
-        for day in slot["dates"]:
+        days = slot["dates"]
+        for i, day in enumerate(days):
             if "members" in slot:
                 for member in slot["members"]:
                     planned.append(PlannedAct(order[key], act, day,
                                               {"member_id": member.id}, letter, column.header))
             else:
-                planned.append(PlannedAct(order[key], act, day, values, letter, column.header))
+                planned.append(PlannedAct(order[key], act, day, _nth(values, i, len(days)),
+                                          letter, column.header))
     return planned
+
+
+def _nth(values: Mapping[str, Any], i: int, count: int) -> dict[str, Any]:
+    """The values of the i-th of `count` records of one cell of dates: a text holding as many
+    parts (separated by ；or a new line) as there are dates gives each date its own."""
+    if count == 1:
+        return dict(values)
+    chosen = {}
+    for name, value in values.items():
+        parts = PER_DATE.split(value) if isinstance(value, str) else []
+        chosen[name] = parts[i].strip() if len(parts) == count else value
+    return chosen
 
 
 def _param_value(column: Column, value: Any, directory: Directory, branch_id: int) -> Any:
