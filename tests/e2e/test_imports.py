@@ -229,6 +229,7 @@ def test_a_history_that_breaks_a_rule_is_imported_and_reported(client, rt, org, 
            "报上级党委备案（确定入党积极分子）时间": "2025-02-05",
            "入党介绍人": "党员1、党员2", "入党介绍人确定时间": "2025-07-20",
            "半年考察时间": "2025-07-25",
+           "报上级党委备案（确定发展对象）时间": "2025-07-28",
            # Six months of cultivation instead of twelve:
            "确定为发展对象时间": "2025-08-01"}
     dry = _post(client, org, _sheet([row]), dry_run=True)

@@ -74,6 +74,9 @@ def _activist_ready_on(client, org, clock) -> tuple[int, date]:
     for member in full[1:3]:
         assert record(client, org, d, "sponsor", "2025-08-01", "branch",
                       member_id=member).status_code == 201
+    # The committee's acknowledgement of the candidacy's filing (Art. 13), ahead of it.
+    assert record(client, org, d, "filing", "2025-08-05", "committee",
+                  stage="candidate").status_code == 201
     return d, date(2026, 2, 1)
 
 
