@@ -35,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from workflow.domain.actors import Actor
 from workflow.domain.audit import GENESIS, entry_for, sealed
+from workflow.domain.audit_query import EntryFilter
 from workflow.domain.roles import Role
 from workflow.store.database import make_engine
 from workflow.store.migrate import upgrade
@@ -42,7 +43,6 @@ from workflow.store.tables import audit_entries, dossiers, organizations
 from workflow.store.uow import UnitOfWork
 from workflow.usecases.auditing import services
 from workflow.usecases.auditing.export import WRITERS
-from workflow.usecases.auditing.query import EntryFilter
 
 PER_DOSSIER = 20
 COLUMNS = ("dossier_id", "seq", "kind", "action", "from_state", "to_state", "effective_date",
@@ -83,7 +83,7 @@ def fill(url: str, entries: int) -> None:
                     from_state=None if seq == 1 else "applicant", to_state="applicant",
                     effective_date=applied + timedelta(days=seq), payload=payload,
                     actor=actor, recorded_at=now + timedelta(microseconds=seq),
-                    request_id=f"req-{d}-{seq}", rulebook_id="2014",
+                    request_id=f"req-{d}-{seq}", rulebook_id="2014", revision=1,
                 ), prev)
                 prev = entry.hash
                 batch.append({c: getattr(entry, c) for c in COLUMNS})

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from workflow.domain.calendar import WorkingDayCalendar, WorkingDaySpan
 from workflow.domain.dossier import Dossier, Record
-from workflow.domain.procedure import RecordType, Stage, StateDef, TransitionDef
+from workflow.domain.procedure import Publicity, RecordType, Stage, StateDef, TransitionDef
 from workflow.domain.roles import BRANCH_OR_COMMITTEE, COMMITTEE
 from workflow.domain.rulebook import Rulebook
 from workflow.domain.rules import Deadline, Facts, Param, Rule, fail
@@ -102,6 +102,7 @@ def _check_resolution(d: Dossier, record: Record) -> dict[str, str]:
 
 STAGE = Stage(
     states=(StateDef("publicity", "公示", "publicity"),),
+    publicity=Publicity(PUBLICITY_STATES, publicity_span, objections_of_current_publicity),
     records=(
         RecordType("objection", "公示期间反映的问题", "objection", BRANCH_OR_COMMITTEE,
                    PUBLICITY_STATES, (Param("summary", "text"),)),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -20,7 +21,8 @@ DATES = ("applied_on", "activist_on", "candidate_on", "publicity_started_on", "v
 
 
 def record(r: Record) -> dict[str, Any]:
-    return {"id": r.id, "type": r.type, "date": r.date, "data": dict(r.data)}
+    return {"id": r.id, "type": r.type, "date": r.date, "data": dict(r.data),
+            "voided": r.voided}
 
 
 def dossier(view: DossierView, actor: Actor) -> dict[str, Any]:
@@ -41,6 +43,7 @@ def dossier(view: DossierView, actor: Actor) -> dict[str, Any]:
         "rulebook": view.rulebook.id,
         "dates": {name: getattr(d, name) for name in DATES},
         "extension_months": d.extension_months,
+        "motion": dict(d.motion) if d.motion else None,
         "closing_reason": d.closing_reason,
         "publicity": None,
         "records": [record(r) for r in d.records],
@@ -75,11 +78,28 @@ def dossier(view: DossierView, actor: Actor) -> dict[str, Any]:
     return body
 
 
-def entry(e: AuditEntry) -> dict[str, Any]:
+def _without_private(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if k not in SENSITIVE}
+
+
+def _payload(e: AuditEntry, actor: Actor | None) -> dict[str, Any]:
+    """The entry's payload, without the private values a caller may not see (those of the
+    creation, and the old and new values of a profile correction)."""
+    if actor is None or actor.role in SEES_SENSITIVE:
+        return dict(e.payload)
+    payload = _without_private(e.payload)
+    for part in ("old", "new"):
+        if isinstance(payload.get(part), Mapping):
+            payload[part] = _without_private(payload[part])
+    return payload
+
+
+def entry(e: AuditEntry, actor: Actor | None = None) -> dict[str, Any]:
     return {
         "id": e.id, "seq": e.seq, "kind": e.kind, "action": e.action,
         "from_state": e.from_state, "to_state": e.to_state,
-        "effective_date": e.effective_date, "payload": dict(e.payload),
+        "effective_date": e.effective_date, "payload": _payload(e, actor),
         "actor_id": e.actor_id, "actor_name": e.actor_name, "actor_role": e.actor_role,
         "recorded_at": e.recorded_at, "request_id": e.request_id, "rulebook_id": e.rulebook_id,
+        "revision": e.revision,
     }

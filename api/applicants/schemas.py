@@ -30,6 +30,32 @@ class ApplicantCreate(Schema):
         r"^\+?[0-9][0-9 -]{2,30}$", error="Digits, spaces and dashes, up to 32 characters."))
 
 
+class ApplicantCorrection(Schema):
+    """A correction of the profile: any field of the creation but the branch, and a reason."""
+
+    name = Text(max_length=100)
+    gender = fields.String(validate=validate.OneOf(["male", "female"]))
+    birth_date = Day()
+    applied_on = Day()
+    ethnicity = Text(max_length=50, allow_none=True)
+    education = Text(max_length=50, allow_none=True)
+    occupation = Text(max_length=100, allow_none=True)
+    frontline = Flag(allow_none=True)
+    id_number = ApplicantCreate._declared_fields["id_number"]
+    phone = ApplicantCreate._declared_fields["phone"]
+    reason = Text(required=True, max_length=2000)
+
+
+class VoidRequest(Schema):
+    reason = Text(required=True, max_length=2000)
+
+
+class TransferRequest(Schema):
+    branch_id = Id(required=True)
+    reason = Text(required=True, max_length=2000)
+    effective_date = Day(required=True)
+
+
 class ApplicantListQuery(Schema):
     state = fields.String(validate=validate.OneOf(STATES))
     # A query string carries text: "7" is the id 7 here, unlike in a JSON body.
@@ -122,6 +148,8 @@ class RecordOut(Schema):
     type = fields.String()
     date = fields.Date()
     data = fields.Dict()
+    voided = fields.Boolean(metadata={
+        "description": "voided records stay in the dossier and its log but count no more"})
 
 
 class PublicityOut(Schema):
@@ -153,6 +181,9 @@ class DossierOut(Schema):
     rulebook = fields.String()
     dates = fields.Dict(keys=fields.String(), values=fields.Date(allow_none=True))
     extension_months = fields.Integer()
+    motion = fields.Dict(allow_none=True, metadata={
+        "description": "the branch meeting's resolution awaiting the committee's approval: "
+                       "motion (convert, extend, disqualify), months, reason, from"})
     closing_reason = fields.String(allow_none=True)
     publicity = fields.Nested(PublicityOut, allow_none=True)
     records = fields.List(fields.Nested(RecordOut))
@@ -199,6 +230,8 @@ class AuditEntryOut(Schema):
     recorded_at = fields.DateTime()
     request_id = fields.String(allow_none=True)
     rulebook_id = fields.String()
+    revision = fields.Integer(metadata={
+        "description": "the revision of the rulebook the act was judged by"})
 
 
 class LogOut(Schema):

@@ -6,6 +6,7 @@ from flask import g, request, url_for
 
 from api.applicants import present
 from api.applicants.schemas import (
+    ApplicantCorrection,
     ApplicantCreate,
     ApplicantListQuery,
     DossierOut,
@@ -13,7 +14,9 @@ from api.applicants.schemas import (
     LogOut,
     RecordCreated,
     RecordRequest,
+    TransferRequest,
     TransitionRequest,
+    VoidRequest,
 )
 from api.auth import authenticate, current_actor
 from api.base import Blueprint, answer
@@ -83,6 +86,51 @@ def get_applicant(dossier_id: int):
     return answer(present.dossier(view, actor), headers={"ETag": etag(view.dossier.version)})
 
 
+@blp.route(DOSSIER, methods=["PATCH"])
+@idempotent
+@blp.arguments(ApplicantCorrection)
+@blp.response(200, DossierOut)
+def correct_applicant(data, dossier_id: int):
+    """Correct the profile, with a reason; the log keeps the old and the new values."""
+    rt, actor = runtime(), current_actor()
+    reason = data.pop("reason")
+    view = services.correct_profile(
+        uow=rt.uow, env=rt.env, actor=actor, dossier_id=dossier_id, changes=data,
+        reason=reason, expected_version=expected_version(), request_id=g.request_id,
+    )
+    return answer(present.dossier(view, actor), headers={"ETag": etag(view.dossier.version)})
+
+
+@blp.route(DOSSIER + "/records/<int(max=2147483647):record_id>/void", methods=["POST"])
+@idempotent
+@blp.arguments(VoidRequest)
+@blp.response(200, DossierOut)
+def void_record(data, dossier_id: int, record_id: int):
+    """Void a record: it stays in the dossier and its log, and counts no more."""
+    rt, actor = runtime(), current_actor()
+    view = services.void_record(
+        uow=rt.uow, env=rt.env, actor=actor, dossier_id=dossier_id, record_id=record_id,
+        reason=data["reason"], expected_version=expected_version(), request_id=g.request_id,
+    )
+    return answer(present.dossier(view, actor), headers={"ETag": etag(view.dossier.version)})
+
+
+@blp.route(DOSSIER + "/transfer", methods=["POST"])
+@idempotent
+@blp.arguments(TransferRequest)
+@blp.response(200, DossierOut)
+def transfer_applicant(data, dossier_id: int):
+    """Move the dossier to another branch in the caller's scope (state, dates and records
+    stay)."""
+    rt, actor = runtime(), current_actor()
+    view = services.transfer(
+        uow=rt.uow, env=rt.env, actor=actor, dossier_id=dossier_id,
+        branch_id=data["branch_id"], reason=data["reason"], on=data["effective_date"],
+        expected_version=expected_version(), request_id=g.request_id,
+    )
+    return answer(present.dossier(view, actor), headers={"ETag": etag(view.dossier.version)})
+
+
 @blp.route(DOSSIER + "/records", methods=["POST"])
 @idempotent
 @blp.arguments(RecordRequest)
@@ -121,4 +169,6 @@ def get_log(dossier_id: int):
     """The dossier's audit entries, oldest first."""
     rt = runtime()
     entries = services.dossier_log(uow=rt.uow, actor=current_actor(), dossier_id=dossier_id)
-    return answer({"dossier_id": dossier_id, "entries": [present.entry(e) for e in entries]})
+    actor = current_actor()
+    return answer({"dossier_id": dossier_id,
+                   "entries": [present.entry(e, actor) for e in entries]})

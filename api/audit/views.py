@@ -48,7 +48,8 @@ def list_entries(query):
         uow=runtime().uow, actor=current_actor(), filters=_filters(query),
         after_id=int(cursor) if cursor else None, limit=query["limit"],
     )
-    items = [{**present.entry(e), "dossier_id": e.dossier_id, "prev_hash": e.prev_hash,
+    actor = current_actor()
+    items = [{**present.entry(e, actor), "dossier_id": e.dossier_id, "prev_hash": e.prev_hash,
               "hash": e.hash} for e in entries]
     return {"items": items, "next_cursor": str(next_id) if next_id is not None else None}
 

@@ -187,7 +187,8 @@ def test_chinese_messages_on_request(client, org):
                            json={"trigger": "designate_activist",
                                  "effective_date": date.today().isoformat()},
                            headers=org.headers("branch", **{"Accept-Language": "zh-CN"}))
-    assert response.json["reasons"][0]["message"] == "尚无入党申请谈话记录。"
+    message = response.json["reasons"][0]["message"]
+    assert message.startswith("尚无") and message.endswith("期间的入党申请谈话记录。")
 
 
 def test_too_young_on_the_application_date(client, org):
@@ -409,7 +410,12 @@ def test_workflow_document(client, org):
     rules = {r["id"]: r for r in body["rules"]}
     assert "5" in rules["publicity_elapsed"]["summary"]
     hold = next(t for t in body["triggers"] if t["trigger"] == "hold_vote")
-    assert hold["rules"] == ["vote_counts", "quorum", "majority"]
+    assert hold["rules"] == ["volunteer_form", "vote_counts", "quorum", "majority"]
+    assert body["revision"] == 2
+    approve = next(t for t in body["triggers"] if t["trigger"] == "approve_conversion")
+    assert approve["dests"] == ["full_member", "probationary", "disqualified"]
+    assert {t["trigger"] for t in body["retired_triggers"]} == {"extend_probation",
+                                                                "disqualify"}
     assert hold["roles"] == ["branch"]
     assert body["rulebook"]["numbers"]["cultivation_months"] == 12
 

@@ -78,7 +78,7 @@ def test_the_database_gives_days_and_instants_as_they_are_hashed(rt, two_dossier
     tamper(rt, insert(audit_entries).values(
                **{c.name: getattr(odd, c.name) for c in audit_entries.c if c.name != "id"}),
            update(dossiers).where(dossiers.c.id == victim).values(version=odd.seq))
-    expected = {(e.dossier_id, e.seq): [*hashed_values(e, e.prev_hash), e.seq, e.hash]
+    expected = {(e.dossier_id, e.seq): [*hashed_values(e, e.prev_hash)[:14], e.seq, e.hash]
                 for d in two_dossiers for e in entries_of(rt, d)}
     with rt.uow.transaction() as tx:
         connection = tx.repo.connection

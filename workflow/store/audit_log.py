@@ -26,8 +26,8 @@ from sqlalchemy import (
 )
 
 from workflow.domain.audit import HASHED, AuditEntry, utc_text
+from workflow.domain.audit_query import EntryFilter
 from workflow.store.tables import audit_entries, dossiers, organizations
-from workflow.usecases.auditing.query import EntryFilter
 
 BATCH = 2000
 # Rows a chunk when verification streams from PostgreSQL: the client's CPU per entry was a few
@@ -73,9 +73,9 @@ def _filtered(query: Select, f: EntryFilter) -> Select:
 
 
 # What `hashed_chains` gives per entry: the hashed fields in `HASHED` order (the day, the
-# instant and the payload as text), then the entry's seq and stored hash and its dossier's
-# version.
-HASHED_ROW = (*HASHED, "seq", "hash", "dossier_version")
+# instant and the payload as text), then the entry's seq and stored hash, its dossier's
+# version, and the entry's revision (hashed where not 1).
+HASHED_ROW = (*HASHED, "seq", "hash", "dossier_version", "revision")
 # The instant as `utc_text` writes it, by PostgreSQL's to_char (no locale-dependent field).
 _PG_UTC_TEXT = """'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'"""
 
@@ -166,7 +166,7 @@ class AuditLog:
                    "recorded_at": moment}
         query = (
             select(*(columns.get(name, c[name]) for name in HASHED),
-                   c.seq, c.hash, dossiers.c.version)
+                   c.seq, c.hash, dossiers.c.version, c.revision)
             .join(dossiers, dossiers.c.id == c.dossier_id)
             .order_by(c.dossier_id, c.seq)
         )

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, and_, bindparam, func, insert, select, update
 
 from workflow.domain.actors import Actor
 from workflow.domain.audit import GENESIS, AuditEntry, sealed
-from workflow.domain.dossier import Dossier, Member, Record
+from workflow.domain.dossier import Dossier, Member, records_from_log
 from workflow.domain.roles import Role
 from workflow.store.tables import (
     audit_entries,
@@ -32,7 +32,7 @@ PROFILE_FIELDS = ("name", "gender", "birth_date", "applied_on", "ethnicity", "ed
 # Dossier columns that transitions change; the rest is the applicant's profile.
 FACT_FIELDS = ("state", "version", "last_effective_on", "activist_on", "candidate_on",
                "publicity_started_on", "voted_on", "admitted_on", "extension_months",
-               "conversion_voted_on", "membership_on", "closing_reason")
+               "conversion_voted_on", "membership_on", "closing_reason", "motion")
 
 
 def _aware(moment: datetime) -> datetime:
@@ -224,15 +224,15 @@ class Repository:
             return None
         if for_update and row.head_hash is not None:
             self._heads[dossier_id] = (row.version, row.head_hash)
-        records, named = [], {}
+        entries, named = [], {}
         for e in self.connection.execute(_RECORDS, {"dossier_id": dossier_id}):
-            records.append(Record(e.id, e.action, e.effective_date, e.payload))
+            entries.append((e.id, e.action, e.effective_date, e.payload))
             if e.member_id is not None:
                 named[e.member_id] = Member(e.member_id, e.member_name, e.member_branch_id,
                                             e.member_status, e.member_joined_on)
         dossier = Dossier(
             id=row.id, branch_id=row.branch_id, birth_date=row.birth_date,
-            applied_on=row.applied_on, records=records, members=named,
+            applied_on=row.applied_on, records=records_from_log(entries), members=named,
             **{k: getattr(row, k) for k in FACT_FIELDS},
         )
         profile = {k: getattr(row, k) for k in PROFILE_FIELDS}
@@ -249,6 +249,22 @@ class Repository:
             **{f"new_{k}": getattr(dossier, k) for k in FACT_FIELDS},
         })
         return result.rowcount == 1
+
+    def update_profile(self, dossier_id: int, values: Mapping[str, Any]) -> None:
+        """Write corrected profile fields (the caller holds the dossier's write lock)."""
+        unknown = set(values) - set(PROFILE_FIELDS)
+        if unknown:
+            raise ValueError(f"not profile fields: {sorted(unknown)}")
+        self.connection.execute(
+            update(dossiers).where(dossiers.c.id == dossier_id).values(**values))
+
+    def move_dossier(self, dossier_id: int, branch_id: int) -> None:
+        """Move a dossier, and the registry entry it keeps up to date, to another branch."""
+        self.connection.execute(
+            update(dossiers).where(dossiers.c.id == dossier_id).values(branch_id=branch_id))
+        self.connection.execute(
+            update(members).where(members.c.dossier_id == dossier_id)
+            .values(branch_id=branch_id))
 
     def list_dossiers(self, *, scope_path: str, state: str | None, branch_id: int | None,
                       q: str | None, page: int,
@@ -309,7 +325,7 @@ class Repository:
         values = {k: getattr(entry, k) for k in (
             "dossier_id", "seq", "kind", "action", "from_state", "to_state", "effective_date",
             "payload", "actor_id", "actor_name", "actor_role", "recorded_at", "request_id",
-            "rulebook_id", "prev_hash", "hash")}
+            "rulebook_id", "prev_hash", "hash", "revision")}
         return self.connection.execute(_APPEND, values).scalar_one()
 
     def log(self, dossier_id: int) -> list[AuditEntry]:

@@ -94,6 +94,8 @@ dossiers = Table(
     Column("conversion_voted_on", Date),
     Column("membership_on", Date),
     Column("closing_reason", Text),
+    # The conversion meeting's motion awaiting the committee (workflow.domain.dossier).
+    Column("motion", JSON),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     # The deadline index (workflow.domain.deadlines): a lower bound of the due dates of the
@@ -142,6 +144,9 @@ audit_entries = Table(
     Column("recorded_at", DateTime(timezone=True), nullable=False),
     Column("request_id", String(64)),
     Column("rulebook_id", String(40), nullable=False),
+    # The revision of the rulebook the act was judged by (1 for every entry written before
+    # revisions were named, migration 0006).
+    Column("revision", SmallInteger, nullable=False, server_default="1"),
     # The hash chain (workflow.domain.audit); the database refuses UPDATE and DELETE on this table
     # (triggers installed by migration 0002, see workflow.store.append_only).
     Column("prev_hash", String(64), nullable=False),

@@ -14,24 +14,23 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from states.probation import PROBATION_STATES
-from states.publicity import PUBLICITY_STATES, publicity_span
 from workflow.domain.actors import Actor
 from workflow.domain.audit import AuditEntry, entry_for
 from workflow.domain.calendar import WorkingDaySpan
 from workflow.domain.deadlines import earliest_due
-from workflow.domain.dossier import Dossier, Record
+from workflow.domain.dossier import CORRECT_PROFILE, TRANSFER, VOID, Dossier, Record
 from workflow.domain.environment import Environment
 from workflow.domain.errors import (
     Conflict,
     Forbidden,
     Invalid,
+    InvalidTransition,
     NotFound,
     RecordNotAllowed,
     VersionMismatch,
 )
 from workflow.domain.machine import Step
-from workflow.domain.procedure import RecordType, StateDef, TransitionDef
+from workflow.domain.procedure import Procedure, RecordType, StateDef, TransitionDef
 from workflow.domain.roles import Role
 from workflow.domain.rulebook import Rulebook
 from workflow.domain.rules import Param
@@ -200,8 +199,8 @@ def view(stored: StoredDossier, env: Environment) -> DossierView:
     dossier = stored.dossier
     facts = engine.facts(dossier, today, env.calendar)
     span = None
-    if dossier.state in PUBLICITY_STATES:
-        span = publicity_span(dossier, engine.rulebook, env.calendar)
+    if env.procedure.in_publicity(dossier.state):
+        span = env.procedure.publicity.span(dossier, engine.rulebook, env.calendar)
     return DossierView(stored, env.procedure.state(dossier.state), engine.steps(dossier, facts),
                        span, engine.rulebook, today)
 
@@ -252,7 +251,7 @@ def create_dossier(*, uow: UnitOfWork, env: Environment, actor: Actor,
             dossier_id=dossier.id, seq=dossier.version, kind="create", action="create",
             from_state=None, to_state=dossier.state, effective_date=applied_on,
             payload=profile, actor=actor, recorded_at=now, request_id=request_id,
-            rulebook_id=engine.rulebook.id,
+            rulebook_id=engine.rulebook.id, revision=env.procedure.revision,
         ))
         stored = tx.repo.dossier(dossier.id)
         tx.commit()
@@ -299,13 +298,14 @@ def _save(repo: Repository, stored: StoredDossier, read_version: int, now: datet
     stored.profile["updated_at"] = now
 
 
-def _membership(before: str, after: str) -> str | None:
+def _membership(procedure: Procedure, before: str, after: str) -> str | None:
     """The registry status a transition gives the person, if it changes it."""
-    if after in PROBATION_STATES:
+    probation = procedure.probation_states
+    if after in probation:
         return "probationary"
     if after == "full_member":
         return "full"
-    if before in PROBATION_STATES and after in ("disqualified", "withdrawn"):
+    if before in probation and after in ("disqualified", "withdrawn"):
         return "former"
     return None
 
@@ -334,13 +334,13 @@ def fire(*, uow: UnitOfWork, env: Environment, actor: Actor, dossier_id: int, tr
                 dossier_id=dossier.id, seq=dossier.version, kind="transition", action=trigger,
                 from_state=before, to_state=dossier.state, effective_date=on, payload=values,
                 actor=actor, recorded_at=now, request_id=request_id,
-                rulebook_id=engine.rulebook.id,
+                rulebook_id=engine.rulebook.id, revision=env.procedure.revision,
             )
             next_due = _next_due(stored, env)
             with change.write() as tx:
                 _save(tx.repo, stored, read_version, now, next_due)
                 tx.repo.append(entry)
-                status = _membership(before, dossier.state)
+                status = _membership(env.procedure, before, dossier.state)
                 if status:
                     tx.repo.sync_membership(
                         dossier_id=dossier.id, name=stored.profile["name"],
@@ -396,7 +396,7 @@ def add_record(*, uow: UnitOfWork, env: Environment, actor: Actor, dossier_id: i
                 dossier_id=dossier.id, seq=dossier.version, kind="record", action=record_type,
                 from_state=dossier.state, to_state=dossier.state, effective_date=on,
                 payload=values, actor=actor, recorded_at=now, request_id=request_id,
-                rulebook_id=env.rulebook_on(on).id,
+                rulebook_id=env.rulebook_on(on).id, revision=env.procedure.revision,
             )
             next_due = _next_due(stored, env, Record(0, record_type, on, values))
             with change.write() as tx:
@@ -412,23 +412,170 @@ def add_record(*, uow: UnitOfWork, env: Environment, actor: Actor, dossier_id: i
     return record, view(stored, env)
 
 
+# Corrections (PROCEDURE.md, Corrections): each is an entry of the dossier's log, chained like
+# the others and written in the same transaction as the change it makes.
+
+# The profile fields a correction may change (the creation's, but the branch: see `transfer`).
+CORRECTABLE = ("name", "gender", "birth_date", "applied_on", "ethnicity", "education",
+               "occupation", "frontline", "id_number", "phone")
+
+
+def _reason(reason: str | None) -> str:
+    text = str(reason or "").strip()
+    if not text:
+        raise Invalid({"reason": "a reason is required"})
+    return text
+
+
+def _correct(*, uow: UnitOfWork, env: Environment, actor: Actor, dossier_id: int,
+             expected_version: int | None, request_id: str | None, action: str,
+             prepare: Callable[[Repository, StoredDossier], tuple[dict[str, Any], date]],
+             write: Callable[[Repository, StoredDossier], None] | None = None) -> DossierView:
+    """One correction: `prepare` checks it against the dossier read for update and changes
+    the dossier in memory, giving the entry's payload and effective date; `write` stores
+    what the dossier's facts do not hold (profile, branch)."""
+
+    def attempt(exclusive: bool) -> StoredDossier:
+        with uow.change(exclusive=exclusive) as change:
+            with change.read() as repo:
+                stored = _to_change(repo, actor, dossier_id, expected_version)
+                payload, on = prepare(repo, stored)
+            dossier = stored.dossier
+            read_version = dossier.version
+            dossier.version = read_version + 1
+            now = env.now()
+            entry = entry_for(
+                dossier_id=dossier.id, seq=dossier.version, kind="record", action=action,
+                from_state=dossier.state, to_state=dossier.state, effective_date=on,
+                payload=payload, actor=actor, recorded_at=now, request_id=request_id,
+                rulebook_id=env.rulebook_on(on).id, revision=env.procedure.revision,
+            )
+            with change.write() as tx:
+                _save(tx.repo, stored, read_version, now, _next_due(stored, env))
+                if write is not None:
+                    write(tx.repo, stored)
+                tx.repo.append(entry)
+                tx.commit()
+        return stored
+
+    return view(_with_retries(attempt), env)
+
+
+def void_record(*, uow: UnitOfWork, env: Environment, actor: Actor, dossier_id: int,
+                record_id: int, reason: str | None, expected_version: int | None = None,
+                request_id: str | None = None) -> DossierView:
+    """Void a record: it stays on the dossier and in the log, and counts no more. Whoever may
+    add a record of its type (in the dossier's scope) may void it."""
+    reason = _reason(reason)
+
+    def prepare(repo: Repository, stored: StoredDossier) -> tuple[dict[str, Any], date]:
+        dossier = stored.dossier
+        found = next((r for r in dossier.records if r.id == record_id), None)
+        if found is None:
+            raise NotFound(f"no record {record_id} on dossier {dossier_id}")
+        kind = env.procedure.record_type(found.type)
+        _require(actor, *(kind.roles if kind else ()))
+        if found.voided:
+            raise Invalid({"record_id": "this record is already void"})
+        dossier.records = [replace(r, voided=True) if r.id == record_id else r
+                           for r in dossier.records]
+        return {"record_id": record_id, "type": found.type, "reason": reason}, env.today()
+
+    return _correct(uow=uow, env=env, actor=actor, dossier_id=dossier_id,
+                    expected_version=expected_version, request_id=request_id, action=VOID,
+                    prepare=prepare)
+
+
+def correct_profile(*, uow: UnitOfWork, env: Environment, actor: Actor, dossier_id: int,
+                    changes: Mapping[str, Any], reason: str | None,
+                    expected_version: int | None = None,
+                    request_id: str | None = None) -> DossierView:
+    """Correct the applicant's profile; the log keeps the old and the new values. A corrected
+    birth or application date is judged again by the compliance report, never by rewriting
+    earlier acts."""
+    _require(actor, Role.BRANCH, Role.COMMITTEE)
+    reason = _reason(reason)
+    unknown = sorted(set(changes) - set(CORRECTABLE))
+    if unknown:
+        raise Invalid({name: "not a field of the profile that can be corrected"
+                       for name in unknown})
+
+    def prepare(repo: Repository, stored: StoredDossier) -> tuple[dict[str, Any], date]:
+        old = {k: stored.profile.get(k) for k in changes if stored.profile.get(k) != changes[k]}
+        if not old:
+            raise Invalid({"reason": "nothing to correct: every value given is the current one"})
+        new = {k: changes[k] for k in old}
+        birth = new.get("birth_date", stored.dossier.birth_date)
+        applied = new.get("applied_on", stored.dossier.applied_on)
+        today = env.today()
+        if applied > today:
+            raise Invalid({"applied_on": f"may not lie in the future (today is {today})"})
+        if birth >= applied:
+            raise Invalid({"birth_date": "must be before the application date"})
+        stored.dossier.birth_date, stored.dossier.applied_on = birth, applied
+        stored.profile.update(new)
+        return {"reason": reason, "old": old, "new": new}, today
+
+    def write(repo: Repository, stored: StoredDossier) -> None:
+        repo.update_profile(stored.dossier.id, {k: stored.profile[k] for k in changes})
+
+    return _correct(uow=uow, env=env, actor=actor, dossier_id=dossier_id,
+                    expected_version=expected_version, request_id=request_id,
+                    action=CORRECT_PROFILE, prepare=prepare, write=write)
+
+
+def transfer(*, uow: UnitOfWork, env: Environment, actor: Actor, dossier_id: int,
+             branch_id: int, reason: str | None, on: date,
+             expected_version: int | None = None,
+             request_id: str | None = None) -> DossierView:
+    """Move a dossier to another branch (Art. 12). Its state, dates and records stay, so its
+    cultivation time counts on without a break."""
+    _require(actor, Role.COMMITTEE, Role.ADMIN)
+    reason = _reason(reason)
+
+    def prepare(repo: Repository, stored: StoredDossier) -> tuple[dict[str, Any], date]:
+        dossier = stored.dossier
+        if env.procedure.state(dossier.state).final:
+            raise InvalidTransition(TRANSFER, dossier.state)
+        target = _branch_in_scope(repo, actor, branch_id)
+        if target.id == dossier.branch_id:
+            raise Invalid({"branch_id": "the dossier is already in this branch"})
+        _check_act_date("effective_date", on, dossier, env)
+        payload = {"from_branch_id": dossier.branch_id, "branch_id": target.id,
+                   "reason": reason}
+        dossier.branch_id = target.id
+        return payload, on
+
+    def write(repo: Repository, stored: StoredDossier) -> None:
+        repo.move_dossier(stored.dossier.id, stored.dossier.branch_id)
+
+    moved = _correct(uow=uow, env=env, actor=actor, dossier_id=dossier_id,
+                     expected_version=expected_version, request_id=request_id,
+                     action=TRANSFER, prepare=prepare, write=write)
+    # The view's branch name and path are read again: they changed with the branch.
+    return get_dossier(uow=uow, env=env, actor=actor, dossier_id=moved.dossier.id)
+
+
 # Publicity
 
 
 def publicity_notices(*, uow: UnitOfWork, env: Environment,
                       committee_id: int | None = None) -> list[Notice]:
     """Every publicity in progress, or those of the branches of one committee."""
+    publicity = env.procedure.publicity
+    if publicity is None:
+        return []
     today = env.today()
     rulebook = env.rulebook_on(today)
     with uow.transaction() as tx:
-        rows = tx.repo.dossiers_in_states(PUBLICITY_STATES, committee_id=committee_id)
+        rows = tx.repo.dossiers_in_states(publicity.states, committee_id=committee_id)
     notices = []
     for row in rows:
         facts = Dossier(id=row.id, branch_id=row.branch_id, state=row.state,
                         version=row.version, birth_date=row.birth_date,
                         applied_on=row.applied_on, last_effective_on=row.last_effective_on,
                         publicity_started_on=row.publicity_started_on)
-        span = publicity_span(facts, rulebook, env.calendar)
+        span = publicity.span(facts, rulebook, env.calendar)
         notices.append(Notice(
             dossier_id=row.id, name=row.name, gender=row.gender,
             birth_month=row.birth_date.strftime("%Y-%m"), branch_id=row.branch_id,
@@ -452,12 +599,19 @@ def describe_workflow(*, env: Environment) -> dict[str, Any]:
              "article": s.article or None}
             for s in procedure.states
         ],
+        "revision": procedure.revision,
         "triggers": [
-            {"trigger": t.trigger, "from": list(t.sources), "to": t.dest,
+            {"trigger": t.trigger, "from": list(t.sources), "to": t.dest, "dests": list(t.dests),
              "roles": sorted(t.roles), "rules": [r.id for r in t.rules],
              "params": [_describe_param(p) for p in t.params],
              "summary": t.summary_en, "summary_zh": t.summary_zh, "article": t.article or None}
             for t in procedure.transitions
+        ],
+        # Triggers of earlier revisions: no longer fired, but named by older audit entries.
+        "retired_triggers": [
+            {"trigger": t.trigger, "from": list(t.sources), "to": t.dest,
+             "summary": t.summary_en, "summary_zh": t.summary_zh}
+            for t in procedure.retired
         ],
         "creation_rules": [r.id for r in procedure.creation_rules],
         "records": [
@@ -480,9 +634,10 @@ def rules_markdown(*, env: Environment) -> str:
     lines = [
         "# The rules of the procedure",
         "",
-        f"Generated by `recruitflow rules` from the rule definitions in `states/`, with the "
-        f"numbers of rulebook `{book['id']}` ({book['title']}, in force from "
-        f"{book['effective_from']}). Do not edit by hand.",
+        f"Generated by `recruitflow rules` from the rule definitions in `states/` (rulebook "
+        f"revision {described['revision']}, see `docs/PROCEDURE.md`), with the numbers of "
+        f"rulebook `{book['id']}` ({book['title']}, in force from {book['effective_from']}). "
+        f"Do not edit by hand.",
         "",
         "## Triggers",
         "",
@@ -490,13 +645,15 @@ def rules_markdown(*, env: Environment) -> str:
         "|---|---|---|---|",
     ]
     for t in described["triggers"]:
-        lines.append(f"| `{t['trigger']}` | {', '.join(t['from'])} → {t['to']} | "
+        lines.append(f"| `{t['trigger']}` | {', '.join(t['from'])} → {' or '.join(t['dests'])} | "
                      f"{', '.join(t['roles'])} | {', '.join(f'`{r}`' for r in t['rules'])} |")
-    lines += ["", "## Rules", "", "| rule id | condition | 条件 | article |", "|---|---|---|---|"]
+    lines += ["", "## Rules", "", "Revision: the rulebook revision that introduced the rule; "
+              "acts recorded under an earlier revision are not judged by it.", "",
+              "| rule id | condition | 条件 | article | revision |", "|---|---|---|---|---|"]
     for rule_id in sorted(rules):
         r = rules[rule_id]
         lines.append(f"| `{rule_id}` | {r['summary']} | {r['summary_zh']} | "
-                     f"{r['article'] or ''} |")
+                     f"{r['article'] or ''} | {r['revision']} |")
     lines += ["", "## Records", "", "| type | 中文 | roles | states | fields |",
               "|---|---|---|---|---|"]
     for r in described["records"]:

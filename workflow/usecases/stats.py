@@ -8,7 +8,6 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from states.publicity import PUBLICITY_STATES, objections_of_current_publicity, publicity_span
 from workflow.domain.actors import Actor
 from workflow.domain.dates import age_on
 from workflow.domain.environment import Environment
@@ -82,7 +81,9 @@ def overview(*, uow: UnitOfWork, env: Environment, actor: Actor,
     with uow.transaction() as tx:
         reports = Reports(tx.repo.connection)
         counts = reports.state_counts(scope_path=scope)
-        in_publicity = reports.dossiers_with_records(scope_path=scope, states=PUBLICITY_STATES)
+        publicity = env.procedure.publicity
+        in_publicity = reports.dossiers_with_records(
+            scope_path=scope, states=publicity.states if publicity else ())
         admitted = reports.admitted(scope_path=scope, start=start, end=end)
     return Overview(today, _branches(env, counts), _publicity(env, today, in_publicity),
                     _structure(start, end, admitted))
@@ -100,11 +101,12 @@ def _branches(env: Environment, rows) -> list[BranchCounts]:
 
 def _publicity(env: Environment, today: date, found) -> PublicityStatus:
     rulebook = env.rulebook_on(today)
+    publicity = env.procedure.publicity
     elapsed = raised = pending = upheld = 0
     for entry in found:
-        if today > publicity_span(entry.dossier, rulebook, env.calendar).last_day:
+        if today > publicity.span(entry.dossier, rulebook, env.calendar).last_day:
             elapsed += 1
-        for _objection, resolution in objections_of_current_publicity(entry.dossier):
+        for _objection, resolution in publicity.objections(entry.dossier):
             raised += 1
             if resolution is None:
                 pending += 1

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from workflow.domain.audit import GENESIS, canonical_text
+from workflow.domain.audit import GENESIS, UNHASHED_REVISION, canonical_text
 
 CHECKPOINT_FORMAT = "recruitflow-audit-checkpoint/1"
 
@@ -113,7 +113,8 @@ def verify_chains(rows: Iterable[Sequence[Any]],
 
     `rows` are `AuditLog.hashed_chains` rows, by dossier and seq: the hashed fields in
     `HASHED` order, with the day and the instant already as hashed and the payload as its
-    stored JSON text, then seq, the stored hash and the dossier's version. The hot loop of
+    stored JSON text, then seq, the stored hash, the dossier's version and the revision. The
+    hot loop of
     verification: per entry it parses the payload, serialises the values canonically and
     hashes them, and checks the link with plain comparisons; `check_chain` then names what is
     wrong with a chain that fails them, and is not needed for one that passes (it finds
@@ -127,7 +128,7 @@ def verify_chains(rows: Iterable[Sequence[Any]],
     intact, expected, version = True, GENESIS, None
     for (dossier_id, kind, action, from_state, to_state, day, stored_payload, actor_id,
          actor_name, actor_role, moment, request_id, rulebook_id, prev_hash, seq, stored,
-         dossier_version) in rows:
+         dossier_version, revision) in rows:
         if dossier_id != current:
             if current is not None:
                 _judge(verdict, current, links, intact, version)
@@ -141,10 +142,13 @@ def verify_chains(rows: Iterable[Sequence[Any]],
         except (TypeError, ValueError, RecursionError):
             payload = _parsed(stored_payload)
         try:
-            computed = sha256(text_of([
+            values = [
                 dossier_id, kind, action, from_state, to_state, day, payload, actor_id,
                 actor_name, actor_role, moment, request_id, rulebook_id, prev_hash,
-            ]).encode()).hexdigest()
+            ]
+            if revision != UNHASHED_REVISION:
+                values.append(revision)
+            computed = sha256(text_of(values).encode()).hexdigest()
         except (TypeError, ValueError, RecursionError):
             computed = ""  # no canonical form (NaN, say): no entry was ever hashed from it
         links.append((seq, prev_hash, stored, computed))

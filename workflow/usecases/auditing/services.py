@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from workflow.domain.actors import Actor
 from workflow.domain.audit import AuditEntry
+from workflow.domain.audit_query import EntryFilter
 from workflow.domain.environment import Environment
 from workflow.domain.errors import Forbidden, Invalid
 from workflow.domain.roles import Role
@@ -35,7 +36,6 @@ from workflow.usecases.auditing.chain import (
     verify_chains,
 )
 from workflow.usecases.auditing.compliance import Finding, replay, unreplayable
-from workflow.usecases.auditing.query import EntryFilter
 
 COMMAND_LINE = Actor(id=0, name="command line", role=Role.AUDITOR, organization_id=None,
                      organization_path="/")

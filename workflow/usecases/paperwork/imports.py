@@ -410,7 +410,8 @@ def replay(row: int, profile: dict[str, Any], planned: list[PlannedAct], *,
                       for f in failed.failures)
     entries = [dict(kind="create", action="create", from_state=None,
                     to_state=dossier.state, effective_date=applied, payload=profile,
-                    rulebook_id=creation_engine.rulebook.id)]
+                    rulebook_id=creation_engine.rulebook.id,
+                    revision=procedure.revision)]
     membership = None
     members: dict[int, Member] = {}
     for p in _in_date_order(planned, procedure, procedure.initial):
@@ -448,21 +449,21 @@ def replay(row: int, profile: dict[str, Any], planned: list[PlannedAct], *,
             else:
                 engine.fire(dossier, p.act.name, facts)
             dossier.last_effective_on = p.on
-            membership = _membership(before, dossier.state) or membership
+            membership = _membership(procedure, before, dossier.state) or membership
             rulebook_id = engine.rulebook.id
         dossier.version += 1
         entries.append(dict(kind=p.act.kind, action=p.act.name, from_state=before,
                             to_state=dossier.state, effective_date=p.on, payload=values,
-                            rulebook_id=rulebook_id))
+                            rulebook_id=rulebook_id, revision=procedure.revision))
     return Replayed(row, profile, dossier, entries, membership, breaks)
 
 
 def _record_despite(dossier: Dossier, transition: TransitionDef, facts: Any) -> None:
     """What the machine does on a passing trigger, done for one whose guards fail: the new
     state, then the transition's effect. Only an imported history comes here."""
-    dossier.state = transition.dest
     if transition.effect is not None:
         transition.effect(dossier, facts)
+    dossier.state = transition.route(facts) if transition.route else transition.dest
 
 
 # Files
