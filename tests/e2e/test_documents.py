@@ -205,3 +205,29 @@ def test_packaged_templates_are_the_built_ones():
     assert {"activist_filing", "candidate_filing", "probationary_filing",
             "admission_approval", "conversion_review", "publicity_admission",
             "publicity_conversion", "dossier_record", "materials"} <= names
+
+
+def test_corrections_in_the_record_and_voided_records_in_the_materials(client, rt, org):
+    d = dossier_in(client, rt, org, "activist", name="卫更正")
+    url = f"/api/v1/applicants/{d['id']}"
+    fixed = client.patch(url, json={"id_number": "11010119980504003X", "reason": "录入有误"},
+                         headers=org.headers("branch"))
+    assert fixed.status_code == 200, fixed.json
+    talk = next(r for r in d["records"] if r["type"] == "talk")
+    voided = client.post(f"{url}/records/{talk['id']}/void", json={"reason": "重复录入"},
+                         headers=org.headers("branch"))
+    assert voided.status_code == 200, voided.json
+    moved = client.post(f"{url}/transfer", headers=org.headers("committee"),
+                        json={"branch_id": org.other_branch, "reason": "工作调动",
+                              "effective_date": rt.env.today().isoformat()})
+    assert moved.status_code == 200, moved.json
+    text = _text(client.get(f"{url}/documents/record.docx", headers=org.headers("committee")))
+    assert "更正档案信息" in text and "11010119980504003X" in text and "原因：录入有误" in text
+    assert "作废记录" in text and "（申请谈话）" in text and "原因：重复录入" in text
+    assert "转入其他党支部" in text and "由一支部转入二支部" in text
+    admin = _text(client.get(f"{url}/documents/record.docx", headers=org.headers("admin")))
+    assert "身份证号已更正" in admin and "11010119980504" not in admin
+    rows = {r[1]: r for r in _rows(client.get(f"{url}/documents/materials.docx",
+                                             headers=org.headers("committee")))[1:]}
+    assert rows["申请谈话"][4] == "未记录"
+    assert rows["培养联系人"][4] == "有"

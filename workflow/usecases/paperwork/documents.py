@@ -21,12 +21,14 @@ from workflow.store.uow import UnitOfWork
 from workflow.usecases import publicity
 from workflow.usecases.agenda import scope_of
 from workflow.usecases.paperwork.vocabulary import (
+    CORRECTION_LABELS,
     GENDERS,
     MEMBER_LABELS,
     ROLES,
     act_label,
     acts,
     choice_label,
+    describe_correction,
     describe_payload,
     zh_date,
     zh_month,
@@ -34,6 +36,7 @@ from workflow.usecases.paperwork.vocabulary import (
 
 # Who may read personal identifiers (as on the dossier itself: not administrators).
 SEES_SENSITIVE = frozenset({Role.BRANCH, Role.COMMITTEE, Role.AUDITOR})
+SENSITIVE = ("id_number", "phone")
 
 
 @dataclass(frozen=True)
@@ -262,14 +265,23 @@ def dossier_record(*, uow: UnitOfWork, env: Environment, actor: Actor,
         names = {m.id: m.name for m in stored.dossier.members.values()}
         missing = {e.payload["member_id"] for e in log if "member_id" in e.payload} - set(names)
         names.update({m.id: m.name for m in tx.repo.members(missing).values()})
+        branches = {b.id: b.name for b in queries.branches(tx.repo.connection, scope_path="/")}
     procedure = env.procedure
+    hidden = frozenset() if actor.role in SEES_SENSITIVE else frozenset(SENSITIVE)
     steps = []
     for e in log:
         imported = e.payload.get("imported") if isinstance(e.payload, Mapping) else None
+        if e.kind == "create":
+            detail = ""
+        elif e.action in CORRECTION_LABELS:
+            detail = describe_correction(e.action, e.payload, procedure=procedure,
+                                         branches=branches, hidden=hidden)
+        else:
+            detail = describe_payload(e.payload, names)
         steps.append({
             "no": str(e.seq), "date": zh_date(e.effective_date),
             "step": act_label(procedure, e.kind, e.action),
-            "detail": ("" if e.kind == "create" else describe_payload(e.payload, names)),
+            "detail": detail,
             "actor": f"{e.actor_name}（{ROLES.get(e.actor_role, e.actor_role)}）",
             "state": procedure.state(e.to_state).label_zh,
             "note": f"导入（第{imported['row']}行）" if imported else "",
@@ -291,8 +303,12 @@ def materials(*, uow: UnitOfWork, env: Environment, actor: Actor,
     visited = {e.to_state for e in log}
     taken: dict[str, list[date]] = {}
     for e in log:
-        if e.kind != "create":
+        if e.kind == "transition":
             taken.setdefault(e.action, []).append(e.effective_date)
+    # Records as the dossier holds them: a voided one is held no more.
+    for r in stored.dossier.records:
+        if not r.voided:
+            taken.setdefault(r.type, []).append(r.date)
     items = [{"name": "入党申请书", "basis": "Art. 6",
               "dates": zh_date(stored.dossier.applied_on), "held": "有"}]
     for act in acts(env.procedure):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from workflow.domain.dossier import CORRECT_PROFILE, TRANSFER, VOID
 from workflow.domain.procedure import Procedure, RecordType, TransitionDef
 from workflow.domain.rules import Param
 
@@ -30,7 +31,14 @@ PARAM_LABELS = {
 CHOICE_LABELS = {
     "party_members": "党员推荐", "mass_organization": "群团组织推优",
     "activist": "确定入党积极分子", "candidate": "确定发展对象", "admission": "接收预备党员",
+    "convert": "转为正式党员", "extend": "延长预备期", "disqualify": "取消预备党员资格",
 }
+# The corrections of a dossier (PROCEDURE.md, Corrections), as the log names them.
+CORRECTION_LABELS = {VOID: "作废记录", CORRECT_PROFILE: "更正档案信息", TRANSFER: "转入其他党支部"}
+PROFILE_LABELS = {"name": "姓名", "gender": "性别", "birth_date": "出生日期",
+                  "applied_on": "申请入党时间", "ethnicity": "民族", "education": "学历",
+                  "occupation": "职务", "frontline": "是否生产工作一线", "id_number": "身份证号",
+                  "phone": "联系电话"}
 # How the registry members a record names are called, per record type.
 MEMBER_LABELS = {"contact": "培养联系人", "sponsor": "入党介绍人"}
 
@@ -111,6 +119,8 @@ def acts(procedure: Procedure) -> list[Act]:
 def act_label(procedure: Procedure, kind: str, action: str) -> str:
     if kind == "create":
         return "递交入党申请书"
+    if action in CORRECTION_LABELS:
+        return CORRECTION_LABELS[action]
     if kind == "record":
         declared = procedure.record_type(action)
         return declared.label_zh if declared else action
@@ -129,3 +139,28 @@ def describe_payload(payload: Mapping[str, Any], members: Mapping[int, str]) -> 
             continue
         parts.append(f"{param_label(key)}：{text_of(value)}")
     return "；".join(parts)
+
+
+def describe_correction(action: str, payload: Mapping[str, Any], *, procedure: Procedure,
+                        branches: Mapping[int, str], hidden: frozenset[str]) -> str:
+    """A correction as one line of Chinese; the profile fields in `hidden` (ID number and
+    phone, for those who may not see them) say only that they changed."""
+    reason = f"原因：{payload.get('reason')}" if payload.get("reason") else ""
+    if action == VOID:
+        voided = procedure.record_type(payload.get("type", ""))
+        label = voided.label_zh if voided else payload.get("type", "")
+        return "；".join(filter(None, [f"作废第{payload.get('record_id')}号记录（{label}）",
+                                       reason]))
+    if action == TRANSFER:
+        moved = (f"由{branches.get(payload.get('from_branch_id'), '?')}转入"
+                 f"{branches.get(payload.get('branch_id'), '?')}")
+        return "；".join(filter(None, [moved, reason]))
+    old, new = payload.get("old", {}), payload.get("new", {})
+    changes = []
+    for key in new:
+        label = PROFILE_LABELS.get(key, key)
+        if key in hidden:
+            changes.append(f"{label}已更正")
+        else:
+            changes.append(f"{label}由“{text_of(old.get(key))}”更正为“{text_of(new[key])}”")
+    return "；".join(filter(None, ["，".join(changes), reason]))
