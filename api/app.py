@@ -55,18 +55,22 @@ def create_app(test_config: dict[str, Any] | None = None, *,
     from api.agenda.views import blp as agenda
     from api.applicants.views import blp as applicants
     from api.audit.views import blp as audit
+    from api.documents.views import blp as documents
     from api.feeds.views import blp as calendar_feed
     from api.feeds.views import public as calendar
+    from api.imports.views import blp as imports
     from api.machine.views import blp as machine
     from api.me.views import blp as me
     from api.members.views import blp as members
     from api.organizations.views import blp as organizations
     from api.pages.views import blp as pages
     from api.publicity.views import blp as publicity
+    from api.rosters.views import blp as rosters
     from api.stats.views import blp as stats
 
     for blueprint in (applicants, admin, publicity, machine, agenda, calendar_feed, calendar,
-                      organizations, stats, audit, me, members):
+                      organizations, stats, audit, me, members, documents, rosters,
+                      imports):
         api.register_blueprint(blueprint)
     # HTML for the public: not part of the API's OpenAPI document.
     app.register_blueprint(pages)

@@ -119,6 +119,31 @@ def openapi_command() -> None:
     click.echo(json.dumps(api.spec.to_dict(), ensure_ascii=False, indent=2))
 
 
+@click.command("import")
+@click.argument("file", type=click.File("rb"))
+@click.option("--dry-run", is_flag=True, help="check only: every problem, nothing written")
+@with_appcontext
+def import_command(file, dry_run: bool) -> None:
+    """Import dossiers in flight from an xlsx or CSV sheet (all or nothing)."""
+    from workflow.usecases.paperwork.imports import COMMAND_LINE, import_dossiers
+
+    rt = runtime()
+    upgrade(rt.engine)
+    report = import_dossiers(uow=rt.uow, env=rt.env, actor=COMMAND_LINE, data=file.read(),
+                             dry_run=dry_run)
+    for p in report.problems:
+        click.echo(f"第{p.row}行 {p.column}列（{p.header}）：{p.message}")
+    for b in report.breaks:
+        click.echo(f"第{b.row}行 {b.column}列（{b.header}）违反规则 {b.rule}：{b.message}"
+                   "（仍将按实际记录，见合规报告）")
+    verb = "可导入" if dry_run else "已导入"
+    if report.ok:
+        click.echo(f"{verb} {len(report.created)} 份档案（文件 SHA-256 {report.file_sha256}）。")
+    else:
+        click.echo(f"共 {len(report.problems)} 处问题，未写入任何数据。")
+        raise SystemExit(1)
+
+
 def init_app(app: Flask) -> None:
     from api.audit.cli import audit
 
@@ -126,7 +151,7 @@ def init_app(app: Flask) -> None:
     # prefixes this service does not have; `openapi` above prints the one document.
     app.cli.commands.pop("openapi", None)
     for command in (init_command, create_admin_command, serve_command, demo_command,
-                    rules_command, audit, agenda_group, openapi_command):
+                    rules_command, audit, agenda_group, openapi_command, import_command):
         app.cli.add_command(command)
 
 
