@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from icalendar import Calendar, Event, vDuration
 
-from api.language import chinese_date
+from api.zh import chinese_date
 from workflow.domain.actors import Actor
 from workflow.usecases.agenda import AgendaItem
 
