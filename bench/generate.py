@@ -32,6 +32,7 @@ from workflow.domain.roles import Role
 from workflow.store.deadline_index import DeadlineIndex
 from workflow.store.repository import FACT_FIELDS
 from workflow.store.tables import audit_entries, dossiers, members, organizations, users
+from workflow.usecases.accounts import hash_password
 from workflow.usecases.demo import (
     BEYOND,
     EDUCATIONS,
@@ -243,6 +244,9 @@ class Setup:
     next_member_id: int
 
 
+WEB_PASSWORD = "bench password"
+
+
 def _setup(connection, *, committees: int, today: date) -> Setup:
     """Organisations, users (with known tokens for the harness) and the registry."""
     now = _at(today)
@@ -257,7 +261,8 @@ def _setup(connection, *, committees: int, today: date) -> Setup:
         token = secrets.token_urlsafe(24)
         user_rows.append({"id": user_id, "name": name, "role": role,
                           "organization_id": organization_id,
-                          "token_hash": hash_token(token), "created_at": now})
+                          "token_hash": hash_token(token), "created_at": now,
+                          "login": None, "password_hash": None})
         return user_id, token
 
     _, tokens["admin"] = user("基准管理员", "admin", None)
@@ -271,6 +276,10 @@ def _setup(connection, *, committees: int, today: date) -> Setup:
         committee_users[committee] = (uid, f"第{c + 1}党委组织委员")
         if c == 0:
             tokens["committee"] = token
+            # The web pages are read signed in as this user: "login password".
+            tokens["web"] = f"bench-committee {WEB_PASSWORD}"
+            user_rows[-1].update(login="bench-committee",
+                                 password_hash=hash_password(WEB_PASSWORD))
             _, tokens["auditor"] = user("审计", "auditor", committee)
         for b in range(BRANCHES_PER_COMMITTEE):
             org_id += 1

@@ -64,7 +64,22 @@ users = Table(
     # SHA-256 of the bearer token: tokens are random, so a fast hash is enough.
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # Sign-in to the web interface: a login name and an Argon2 hash of the password (the
+    # encoded string carries its own salt and parameters). NULL: no web sign-in.
+    Column("login", String(100), unique=True),
+    Column("password_hash", String(255)),
     CheckConstraint("role IN ('branch', 'committee', 'auditor', 'admin')", name="role"),
+)
+
+# Failed sign-ins, by "login:NAME" and by "address:IP", so that repeated failures are slowed
+# down in every worker alike. Old rows are deleted as new ones are written.
+sign_in_failures = Table(
+    "sign_in_failures",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(200), nullable=False),
+    Column("failed_at", DateTime(timezone=True), nullable=False),
+    Index("ix_sign_in_failures_key_failed_at", "key", "failed_at"),
 )
 
 dossiers = Table(

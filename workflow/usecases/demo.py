@@ -230,7 +230,7 @@ def _corrections(*, uow: UnitOfWork, env: Environment, committee: Actor,
 
 def load_demo(*, uow: UnitOfWork, env: Environment, seed: int = 2026) -> list[str]:
     """One committee, three branches, a registry, and ~50 dossiers in every state."""
-    from workflow.usecases import publicity, services
+    from workflow.usecases import accounts, publicity, services
 
     rng = random.Random(seed)
     today = env.today()
@@ -239,7 +239,16 @@ def load_demo(*, uow: UnitOfWork, env: Environment, seed: int = 2026) -> list[st
     def name() -> str:
         return rng.choice(SURNAMES) + rng.choice(GIVEN)
 
-    _, admin_token = services.create_admin(uow=uow, env=env, name="演示管理员")
+    # Every demo user signs in to the web interface too, with a password made for this run.
+    suffix = _login_suffix(uow)
+    passwords: dict[str, str] = {}
+
+    def sign_in_as(who: str) -> dict[str, str]:
+        passwords[who] = accounts.generate_password()
+        return {"login": who + suffix, "password": passwords[who]}
+
+    _, admin_token = services.create_admin(uow=uow, env=env, name="演示管理员",
+                                           **sign_in_as("admin"))
     admin = services.authenticate(uow=uow, token=admin_token)
     committee = services.create_organization(uow=uow, env=env, actor=admin,
                                              name="示范街道党工委", kind="committee",
@@ -248,18 +257,21 @@ def load_demo(*, uow: UnitOfWork, env: Environment, seed: int = 2026) -> list[st
                                     values=DEMO_CONTACT)
     tokens = {"admin": admin_token}
     _, token = services.create_user(uow=uow, env=env, actor=admin, name="组织委员",
-                                    role=Role.COMMITTEE, organization_id=committee.id)
+                                    role=Role.COMMITTEE, organization_id=committee.id,
+                                    **sign_in_as("committee"))
     tokens["committee"] = token
     committee_actor = services.authenticate(uow=uow, token=token)
     _, tokens["auditor"] = services.create_user(uow=uow, env=env, actor=admin, name="纪检审计",
-                                                role=Role.AUDITOR, organization_id=committee.id)
+                                                role=Role.AUDITOR, organization_id=committee.id,
+                                                **sign_in_as("auditor"))
     branches = []
     for index, branch_name in enumerate(["第一党支部", "第二党支部", "机关党支部"], start=1):
         branch = services.create_organization(uow=uow, env=env, actor=admin, name=branch_name,
                                               kind="branch", parent_id=committee.id)
         _, token = services.create_user(uow=uow, env=env, actor=admin,
                                         name=f"{branch_name}书记", role=Role.BRANCH,
-                                        organization_id=branch.id)
+                                        organization_id=branch.id,
+                                        **sign_in_as(f"branch{index}"))
         tokens[f"branch{index}"] = token
         members = [
             services.create_member(uow=uow, env=env, actor=admin, name=name(),
@@ -308,5 +320,15 @@ def load_demo(*, uow: UnitOfWork, env: Environment, seed: int = 2026) -> list[st
 
     lines = [f"Demo loaded: 1 committee, {len(branches)} branches, {len(branches) * 6} members, "
              f"{created} dossiers in {len(set(targets))} states."]
-    lines += [f"  token {who}: {token}" for who, token in tokens.items()]
+    for who, token in tokens.items():
+        lines += [f"  token {who}: {token}", f"  login {who}: {who}{suffix} {passwords[who]}"]
     return lines
+
+
+def _login_suffix(uow: UnitOfWork) -> str:
+    """Nothing for the first demo in a database; "-2", "-3"… for the next ones."""
+    with uow.transaction() as tx:
+        taken = 1
+        while tx.repo.login_taken("admin" + ("" if taken == 1 else f"-{taken}")):
+            taken += 1
+    return "" if taken == 1 else f"-{taken}"
