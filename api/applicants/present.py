@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from api.errors import prefers_chinese
+from api.errors import reason
 from workflow.domain.actors import Actor
 from workflow.domain.audit import AuditEntry
 from workflow.domain.dossier import Record
@@ -31,7 +31,6 @@ def dossier(view: DossierView, actor: Actor) -> dict[str, Any]:
     if actor.role not in SEES_SENSITIVE:
         for key in SENSITIVE:
             profile.pop(key, None)
-    zh = prefers_chinese()
     body: dict[str, Any] = {
         "id": d.id,
         "branch_id": d.branch_id,
@@ -54,12 +53,7 @@ def dossier(view: DossierView, actor: Actor) -> dict[str, Any]:
                 "roles": sorted(step.transition.roles),
                 "permitted": actor.role in step.transition.roles,
                 "allowed": step.allowed,
-                "reasons": [
-                    {"rule": f.rule, "message": f.message_zh if zh else f.message_en,
-                     "message_en": f.message_en, "message_zh": f.message_zh,
-                     "earliest_date": f.earliest_date}
-                    for f in step.failures
-                ],
+                "reasons": [reason(f) for f in step.failures],
                 "inputs": list(step.pending_inputs),
             }
             for step in view.steps

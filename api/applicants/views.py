@@ -6,6 +6,7 @@ from flask import g, request, url_for
 
 from api.applicants import present
 from api.applicants.schemas import (
+    STATE_LABELS,
     ApplicantCorrection,
     ApplicantCreate,
     ApplicantListQuery,
@@ -41,7 +42,8 @@ def expected_version() -> int | None:
         return None
     if request.if_match.star_tag:
         return None
-    tags = list(request.if_match)
+    # An empty tag (`If-Match: ""`) parses as None: it names no version.
+    tags = [tag for tag in request.if_match if tag]
     if len(tags) == 1 and tags[0].isdigit() and len(tags[0]) < 10:
         return int(tags[0])
     # An ETag this service never issued cannot match any version.
@@ -70,7 +72,7 @@ def list_applicants(query):
     rt = runtime()
     items, total = services.list_dossiers(uow=rt.uow, actor=current_actor(), **query)
     return {
-        "items": items,
+        "items": [{**item, "state_label": STATE_LABELS[item["state"]]} for item in items],
         "total": total,
         "page": query["page"],
         "per_page": query["per_page"],
@@ -87,6 +89,7 @@ def get_applicant(dossier_id: int):
 
 
 @blp.route(DOSSIER, methods=["PATCH"])
+@blp.refuses(409, 412)
 @idempotent
 @blp.arguments(ApplicantCorrection)
 @blp.response(200, DossierOut)
@@ -102,6 +105,7 @@ def correct_applicant(data, dossier_id: int):
 
 
 @blp.route(DOSSIER + "/records/<int(max=2147483647):record_id>/void", methods=["POST"])
+@blp.refuses(409, 412)
 @idempotent
 @blp.arguments(VoidRequest)
 @blp.response(200, DossierOut)
@@ -116,6 +120,7 @@ def void_record(data, dossier_id: int, record_id: int):
 
 
 @blp.route(DOSSIER + "/transfer", methods=["POST"])
+@blp.refuses(409, 412)
 @idempotent
 @blp.arguments(TransferRequest)
 @blp.response(200, DossierOut)
@@ -132,6 +137,7 @@ def transfer_applicant(data, dossier_id: int):
 
 
 @blp.route(DOSSIER + "/records", methods=["POST"])
+@blp.refuses(409, 412)
 @idempotent
 @blp.arguments(RecordRequest)
 @blp.response(201, RecordCreated)
@@ -149,6 +155,7 @@ def add_record(data, dossier_id: int):
 
 
 @blp.route(DOSSIER + "/transitions", methods=["POST"])
+@blp.refuses(409, 412)
 @idempotent
 @blp.arguments(TransitionRequest)
 @blp.response(200, DossierOut)

@@ -22,7 +22,7 @@ from api.auth import authenticate, current_actor, reads_only
 from api.base import Blueprint
 from api.errors import prefers_chinese
 from api.runtime import runtime
-from workflow.domain.errors import Invalid
+from workflow.domain.errors import Invalid, Message
 from workflow.usecases.auditing import services
 from workflow.usecases.auditing.chain import Checkpoint
 from workflow.usecases.auditing.export import MEDIA_TYPES, WRITERS
@@ -94,7 +94,7 @@ def verify_against_checkpoint(data):
     try:
         checkpoint = Checkpoint.from_json(data)
     except ValueError as error:
-        raise Invalid({"heads": str(error)}) from error
+        raise Invalid({"heads": Message(str(error), f"检查点无效：{error}")}) from error
     return _verification(services.verify(uow=runtime().uow, actor=current_actor(),
                                          checkpoint=checkpoint))
 

@@ -34,6 +34,7 @@ def issue():
 
 
 @blp.route("", methods=["DELETE"])
+@blp.refuses(404)
 @blp.response(204)
 def revoke():
     """Revoke your calendar URL."""

@@ -12,8 +12,9 @@ from flask import Blueprint, render_template, request
 
 from api.runtime import runtime
 from api.zh import GENDER, chinese_date, chinese_month
+from workflow.domain.errors import NotFound
+from workflow.store.organizations import ObjectionContact
 from workflow.usecases import publicity
-from workflow.usecases.publicity import Board
 from workflow.usecases.services import Notice
 
 blp = Blueprint("pages", __name__)
@@ -44,10 +45,29 @@ def _committee_filter() -> int | None:
     return request.args.get("committee", type=int)
 
 
-def _render(template: str, board: Board, selected: int | None):
+def channels(committee: ObjectionContact) -> str:
+    """How the public can reach the committee, as the notice says it: only the ways that
+    exist (a notice offering 来电 with no telephone number sends people nowhere)."""
+    ways = []
+    if committee.objection_phone:
+        ways.append("来电")
+    if committee.objection_address:
+        ways.append("来信、来访")
+    if committee.objection_email:
+        ways.append("电子邮件")
+    return "、".join(ways)
+
+
+def _render(template: str, selected: int | None):
+    rt = runtime()
+    try:
+        board = publicity.board(uow=rt.uow, env=rt.env, committee_id=selected)
+    except NotFound:
+        return render_template("publicity/not_found.html", selected=selected), 404
     groups = [
         {
             "committee": g.committee,
+            "channels": channels(g.committee),
             "notices": [notice_view(n) for n in g.notices],
             "admission": [notice_view(n) for n in g.of_kind("admission")],
             "conversion": [notice_view(n) for n in g.of_kind("conversion")],
@@ -62,14 +82,10 @@ def _render(template: str, board: Board, selected: int | None):
 @blp.route("/publicity", methods=["GET"])
 def board_page():
     """The notice board: every publicity in progress, by committee."""
-    rt, selected = runtime(), _committee_filter()
-    board = publicity.board(uow=rt.uow, env=rt.env, committee_id=selected)
-    return _render("publicity/board.html", board, selected)
+    return _render("publicity/board.html", _committee_filter())
 
 
 @blp.route("/publicity/print", methods=["GET"])
 def print_page():
     """The notices to post on a bulletin board: A4, one notice per committee and kind."""
-    rt, selected = runtime(), _committee_filter()
-    board = publicity.board(uow=rt.uow, env=rt.env, committee_id=selected)
-    return _render("publicity/print.html", board, selected)
+    return _render("publicity/print.html", _committee_filter())

@@ -28,7 +28,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("组织员待办", "web.queues", frozenset({Role.COMMITTEE})),
     NavItem("公示管理", "web.publicity", frozenset({Role.COMMITTEE, Role.ADMIN})),
     NavItem("议程", "web.agenda", frozenset({Role.BRANCH, Role.COMMITTEE, Role.AUDITOR})),
-    NavItem("统计", "web.stats", EVERYONE),
+    NavItem("统计", "web.stats", frozenset({Role.BRANCH, Role.COMMITTEE, Role.AUDITOR})),
     NavItem("审计", "web.audit", frozenset({Role.AUDITOR, Role.ADMIN})),
     NavItem("管理", "web.admin", frozenset({Role.ADMIN})),
 )

@@ -49,8 +49,8 @@ def test_publicity_over_national_day(client, rt, org, clock):
     assert refused.status_code == 422
     assert refused.json["reasons"][0]["earliest_date"] == "2025-10-10"
     feed = client.get("/api/v1/publicity").json["items"]
-    assert [(n["dossier_id"], n["elapsed"], n["working_days_left"]) for n in feed] == [
-        (did, False, 1)]
+    assert [(n["name"], n["elapsed"], n["working_days_left"]) for n in feed] == [
+        (dossier["name"], False, 1)]
     clock.set_today(date(2025, 10, 10))
     assert fire(client, org, did, "close_publicity", date(2025, 10, 10),
                 "committee").status_code == 200

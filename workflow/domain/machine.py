@@ -105,7 +105,8 @@ class Engine:
             raise UnknownTrigger(trigger)
         transition = self.procedure.transition(trigger, dossier.state)
         if transition is None:
-            raise InvalidTransition(trigger, dossier.state)
+            raise InvalidTransition(trigger, dossier.state,
+                                    self.procedure.state(dossier.state).label_zh)
         return transition
 
     def explain(self, transition: TransitionDef, facts: Facts) -> list[Failure]:

@@ -21,13 +21,18 @@ from workflow.domain.deadlines import earliest_due
 from workflow.domain.dossier import CORRECT_PROFILE, TRANSFER, VOID, Dossier, Record
 from workflow.domain.environment import Environment
 from workflow.domain.errors import (
+    NO_ORGANIZATION_IN_SCOPE,
+    NOT_IN_FUTURE,
+    ROLE_ZH,
     Conflict,
     Forbidden,
     Invalid,
     InvalidTransition,
+    Message,
     NotFound,
     RecordNotAllowed,
     VersionMismatch,
+    role_may_not,
 )
 from workflow.domain.machine import Step
 from workflow.domain.procedure import Procedure, RecordType, StateDef, TransitionDef
@@ -83,6 +88,13 @@ class Notice:
     working_days_left: int
 
 
+BIRTH_BEFORE_APPLICATION = Message("must be before the application date", "应早于申请日期")
+
+
+def not_after_today(today: date) -> Message:
+    return Message(f"may not lie in the future (today is {today})", f"不得晚于今天（{today}）")
+
+
 # Authentication and administration
 
 
@@ -93,7 +105,7 @@ def authenticate(*, uow: UnitOfWork, token: str) -> Actor | None:
 
 def _require(actor: Actor, *roles: Role) -> None:
     if actor.role not in roles:
-        raise Forbidden(f"the {actor.role} role may not do this")
+        raise Forbidden(role_may_not(actor.role))
 
 
 def create_admin(*, uow: UnitOfWork, env: Environment, name: str, login: str | None = None,
@@ -118,11 +130,14 @@ def create_organization(*, uow: UnitOfWork, env: Environment, actor: Actor, name
         if parent_id is not None:
             parent = tx.repo.organization(parent_id)
             if parent is None or not actor.covers(parent.path):
-                raise Invalid({"parent_id": "no organisation with this id in your scope"})
+                raise Invalid({"parent_id": NO_ORGANIZATION_IN_SCOPE})
             if parent.kind != "committee":
-                raise Invalid({"parent_id": "only a committee can have organisations below it"})
+                raise Invalid({"parent_id": Message(
+                    "only a committee can have organisations below it", "只有党委下面可以设组织")})
         elif actor.organization_path != "/":
-            raise Invalid({"parent_id": "required: you manage only your organisation's subtree"})
+            raise Invalid({"parent_id": Message(
+                "required: you manage only your organisation's subtree",
+                "必填：您只管理本组织及其下级组织")})
         org = tx.repo.add_organization(name=name, kind=kind, parent=parent, now=env.now())
         tx.commit()
     return org
@@ -136,10 +151,12 @@ def create_user(*, uow: UnitOfWork, env: Environment, actor: Actor, name: str, r
     with uow.transaction(write=True) as tx:
         org = tx.repo.organization(organization_id)
         if org is None or not actor.covers(org.path):
-            raise Invalid({"organization_id": "no organisation with this id in your scope"})
+            raise Invalid({"organization_id": NO_ORGANIZATION_IN_SCOPE})
         wanted = {Role.BRANCH: "branch", Role.COMMITTEE: "committee"}.get(role)
         if wanted and org.kind != wanted:
-            raise Invalid({"organization_id": f"a {role} user belongs to a {wanted}"})
+            raise Invalid({"organization_id": Message(
+                f"a {role} user belongs to a {wanted}",
+                f"{ROLE_ZH[role]}用户应属于{ROLE_ZH[wanted]}")})
         login, password_hash = accounts.new_credentials(tx.repo, login, password)
         user_id = tx.repo.add_user(name=name, role=role, organization_id=organization_id,
                                    token_hash=hash_token(token), now=env.now(), login=login,
@@ -152,7 +169,7 @@ def create_member(*, uow: UnitOfWork, env: Environment, actor: Actor, name: str,
                   branch_id: int, status: str, joined_on: date) -> int:
     _require(actor, Role.ADMIN, Role.BRANCH)
     if joined_on > env.today():
-        raise Invalid({"joined_on": "may not lie in the future"})
+        raise Invalid({"joined_on": NOT_IN_FUTURE})
     with uow.transaction(write=True) as tx:
         branch = _branch_in_scope(tx.repo, actor, branch_id)
         member_id = tx.repo.add_member(name=name, branch_id=branch.id, status=status,
@@ -164,7 +181,8 @@ def create_member(*, uow: UnitOfWork, env: Environment, actor: Actor, name: str,
 def _branch_in_scope(repo: Repository, actor: Actor, branch_id: int) -> Organization:
     branch = repo.organization(branch_id)
     if branch is None or not actor.covers(branch.path) or branch.kind != "branch":
-        raise Invalid({"branch_id": "no branch with this id in your scope"})
+        raise Invalid({"branch_id": Message("no branch with this id in your scope",
+                                             "您的管辖范围内没有这个党支部")})
     return branch
 
 
@@ -176,7 +194,7 @@ def _load(repo: Repository, actor: Actor, dossier_id: int, *,
     stored = repo.dossier(dossier_id, for_update=for_update)
     # Outside the actor's scope a dossier does not exist: not even its existence leaks.
     if stored is None or not actor.covers(stored.branch_path):
-        raise NotFound(f"no dossier {dossier_id}")
+        raise NotFound(Message(f"no dossier {dossier_id}", f"没有编号为{dossier_id}的档案"))
     return stored
 
 
@@ -192,12 +210,11 @@ def _to_change(repo: Repository, actor: Actor, dossier_id: int,
 def _check_act_date(field: str, on: date, dossier: Dossier, env: Environment) -> None:
     today = env.today()
     if on > today:
-        raise Invalid({field: f"may not lie in the future (today is {today})"})
+        raise Invalid({field: not_after_today(today)})
     if on < dossier.last_effective_on:
-        raise Invalid({
-            field: f"may not precede the dossier's previous transition "
-                   f"({dossier.last_effective_on})"
-        })
+        raise Invalid({field: Message(
+            f"may not precede the dossier's previous transition ({dossier.last_effective_on})",
+            f"不得早于档案上一次状态变更的日期（{dossier.last_effective_on}）")})
 
 
 def view(stored: StoredDossier, env: Environment) -> DossierView:
@@ -240,9 +257,9 @@ def create_dossier(*, uow: UnitOfWork, env: Environment, actor: Actor,
     birth_date: date = profile["birth_date"]
     today = env.today()
     if applied_on > today:
-        raise Invalid({"applied_on": f"may not lie in the future (today is {today})"})
+        raise Invalid({"applied_on": not_after_today(today)})
     if birth_date >= applied_on:
-        raise Invalid({"birth_date": "must be before the application date"})
+        raise Invalid({"birth_date": BIRTH_BEFORE_APPLICATION})
     engine = env.engine_on(applied_on)
     dossier = Dossier(id=None, branch_id=profile["branch_id"], state=engine.procedure.initial,
                       version=1, birth_date=birth_date, applied_on=applied_on,
@@ -301,7 +318,8 @@ def _save(repo: Repository, stored: StoredDossier, read_version: int, now: datet
     dossier = stored.dossier
     if not repo.save_dossier(dossier, expected_version=read_version, now=now,
                              next_due=next_due):
-        raise Conflict("the dossier was changed by a concurrent request")
+        raise Conflict(Message("the dossier was changed by a concurrent request",
+                                "档案刚被另一请求修改，请重新读取后再试"))
     stored.profile["updated_at"] = now
 
 
@@ -374,7 +392,8 @@ def _check_record_data(repo: Repository, stored: StoredDossier, record_type: Rec
         if param.kind == "member":
             path = repo.member_branch_path(data[param.name])
             if path is None or not path.startswith(committee_path):
-                raise Invalid({param.name: "no member with this id in the registry"})
+                raise Invalid({param.name: Message("no member with this id in the registry",
+                                                    "党员名册中没有这个编号")})
 
 
 def add_record(*, uow: UnitOfWork, env: Environment, actor: Actor, dossier_id: int,
@@ -383,7 +402,8 @@ def add_record(*, uow: UnitOfWork, env: Environment, actor: Actor, dossier_id: i
                request_id: str | None = None) -> tuple[Record, DossierView]:
     kind = env.procedure.record_type(record_type)
     if kind is None:
-        raise Invalid({"type": f"unknown record type {record_type!r}"})
+        raise Invalid({"type": Message(f"unknown record type {record_type!r}",
+                                        f"没有“{record_type}”这种记录")})
     values = _apply_defaults(kind.params, data)
 
     def attempt(exclusive: bool) -> tuple[Record, StoredDossier]:
@@ -393,7 +413,9 @@ def add_record(*, uow: UnitOfWork, env: Environment, actor: Actor, dossier_id: i
                 dossier = stored.dossier
                 _require(actor, *kind.roles)
                 if dossier.state not in kind.states:
-                    raise RecordNotAllowed(record_type, dossier.state, kind.states)
+                    raise RecordNotAllowed(
+                        record_type, dossier.state, kind.states, record_zh=kind.label_zh,
+                        state_zh=env.procedure.state(dossier.state).label_zh)
                 _check_act_date("date", on, dossier, env)
                 _check_record_data(repo, stored, kind, values)
                 named = repo.members([values["member_id"]]) if "member_id" in values else {}
@@ -435,7 +457,7 @@ CORRECTABLE = ("name", "gender", "birth_date", "applied_on", "ethnicity", "educa
 def _reason(reason: str | None) -> str:
     text = str(reason or "").strip()
     if not text:
-        raise Invalid({"reason": "a reason is required"})
+        raise Invalid({"reason": Message("a reason is required", "须写明理由")})
     return text
 
 
@@ -484,11 +506,12 @@ def void_record(*, uow: UnitOfWork, env: Environment, actor: Actor, dossier_id: 
         dossier = stored.dossier
         found = next((r for r in dossier.records if r.id == record_id), None)
         if found is None:
-            raise NotFound(f"no record {record_id} on dossier {dossier_id}")
+            raise NotFound(Message(f"no record {record_id} on dossier {dossier_id}",
+                                   f"档案{dossier_id}中没有编号为{record_id}的记录"))
         kind = env.procedure.record_type(found.type)
         _require(actor, *(kind.roles if kind else ()))
         if found.voided:
-            raise Invalid({"record_id": "this record is already void"})
+            raise Invalid({"record_id": Message("this record is already void", "这条记录已作废")})
         dossier.records = [replace(r, voided=True) if r.id == record_id else r
                            for r in dossier.records]
         return {"record_id": record_id, "type": found.type, "reason": reason}, env.today()
@@ -509,21 +532,23 @@ def correct_profile(*, uow: UnitOfWork, env: Environment, actor: Actor, dossier_
     reason = _reason(reason)
     unknown = sorted(set(changes) - set(CORRECTABLE))
     if unknown:
-        raise Invalid({name: "not a field of the profile that can be corrected"
-                       for name in unknown})
+        raise Invalid({name: Message("not a field of the profile that can be corrected",
+                                     "不是可更正的基本信息字段") for name in unknown})
 
     def prepare(repo: Repository, stored: StoredDossier) -> tuple[dict[str, Any], date]:
         old = {k: stored.profile.get(k) for k in changes if stored.profile.get(k) != changes[k]}
         if not old:
-            raise Invalid({"reason": "nothing to correct: every value given is the current one"})
+            raise Invalid({"reason": Message(
+                "nothing to correct: every value given is the current one",
+                "没有需要更正的内容：所给的值与现有的相同")})
         new = {k: changes[k] for k in old}
         birth = new.get("birth_date", stored.dossier.birth_date)
         applied = new.get("applied_on", stored.dossier.applied_on)
         today = env.today()
         if applied > today:
-            raise Invalid({"applied_on": f"may not lie in the future (today is {today})"})
+            raise Invalid({"applied_on": not_after_today(today)})
         if birth >= applied:
-            raise Invalid({"birth_date": "must be before the application date"})
+            raise Invalid({"birth_date": BIRTH_BEFORE_APPLICATION})
         stored.dossier.birth_date, stored.dossier.applied_on = birth, applied
         stored.profile.update(new)
         return {"reason": reason, "old": old, "new": new}, today
@@ -548,10 +573,12 @@ def transfer(*, uow: UnitOfWork, env: Environment, actor: Actor, dossier_id: int
     def prepare(repo: Repository, stored: StoredDossier) -> tuple[dict[str, Any], date]:
         dossier = stored.dossier
         if env.procedure.state(dossier.state).final:
-            raise InvalidTransition(TRANSFER, dossier.state)
+            raise InvalidTransition(TRANSFER, dossier.state,
+                                    env.procedure.state(dossier.state).label_zh)
         target = _branch_in_scope(repo, actor, branch_id)
         if target.id == dossier.branch_id:
-            raise Invalid({"branch_id": "the dossier is already in this branch"})
+            raise Invalid({"branch_id": Message("the dossier is already in this branch",
+                                                "档案已在这个党支部")})
         _check_act_date("effective_date", on, dossier, env)
         payload = {"from_branch_id": dossier.branch_id, "branch_id": target.id,
                    "reason": reason}

@@ -11,7 +11,7 @@ from datetime import date
 from workflow.domain.actors import Actor
 from workflow.domain.dates import age_on
 from workflow.domain.environment import Environment
-from workflow.domain.errors import Forbidden, Invalid
+from workflow.domain.errors import Forbidden, Invalid, Message, role_may_not
 from workflow.store.reports import Reports
 from workflow.store.uow import UnitOfWork
 from workflow.usecases.agenda import AGENDA_ROLES, scope_of
@@ -71,12 +71,13 @@ def overview(*, uow: UnitOfWork, env: Environment, actor: Actor,
              organization_id: int | None = None, start: date | None = None,
              end: date | None = None) -> Overview:
     if actor.role not in AGENDA_ROLES:
-        raise Forbidden(f"the {actor.role} role has no overview")
+        raise Forbidden(role_may_not(actor.role, "read the overview", "查看统计"))
     today = env.today()
     end = end or today
     start = start or date(end.year, 1, 1)
     if start > end:
-        raise Invalid({"from": f"must not be after the end of the period ({end})"})
+        raise Invalid({"from": Message(f"must not be after the end of the period ({end})",
+                                        f"不得晚于统计期的最后一天（{end}）")})
     scope = scope_of(uow, actor, organization_id)
     with uow.transaction() as tx:
         reports = Reports(tx.repo.connection)

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import importlib
 
-MODULES = ("auth", "home", "dossier", "dossiers", "create")
+MODULES = ("auth", "home", "dossier", "dossiers", "create",
+           # the committee, auditor and admin pages
+           "queue", "publicity", "agenda", "stats", "audit", "admin")
 
 
 def register() -> None:

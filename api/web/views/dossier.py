@@ -166,9 +166,8 @@ def _log(log: list[AuditEntry]) -> list[dict[str, Any]]:
 
 
 def _here(endpoint: str, **values: Any) -> str:
-    """A URL of this dossier's page family, keeping the list it was opened from."""
-    origin = request.args.get("from")
-    return url_for(endpoint, **values, **({"from": origin} if origin else {}))
+    """A URL of this dossier's page family, keeping where it was opened from."""
+    return url_for(endpoint, **values, **dossier_args())
 
 
 def build(view: DossierView, *, failed: ActionForm | None = None) -> PageContext:
@@ -295,10 +294,16 @@ def dossier(dossier_id: int):
     return _render(view)
 
 
+@bp.app_template_global()
+def dossier_args() -> dict[str, str]:
+    """Where the dossier was opened from (the roster's `from`, a committee queue's `queue`),
+    kept through its forms."""
+    return {k: request.args[k] for k in ("from", "queue") if request.args.get(k)}
+
+
 def _back(dossier_id: int, message: str):
     flash(message)
-    target = url_for("web.dossier", dossier_id=dossier_id, **{"from": request.args.get(
-        "from", "")} if request.args.get("from") else {})
+    target = url_for("web.dossier", dossier_id=dossier_id, **dossier_args())
     if request.headers.get("HX-Request"):
         return "", 204, {"HX-Redirect": target}
     return redirect(target, 303)

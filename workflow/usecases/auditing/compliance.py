@@ -60,6 +60,9 @@ class Finding:
     due: date | None
     message_en: str
     message_zh: str
+    # Whom and where it concerns (filled in by the report, which reads them once a dossier).
+    name: str = ""
+    branch_name: str = ""
 
 
 def unreplayable(dossier_id: int, error: Exception, today: date) -> Finding:
