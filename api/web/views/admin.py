@@ -5,18 +5,17 @@ and handled by the same use cases."""
 
 from __future__ import annotations
 
-from contextlib import suppress
 from datetime import date
 from typing import Any
 
 from flask import g, render_template, request
 from marshmallow import Schema, ValidationError
-from marshmallow import fields as ma
 
 from api.admin.schemas import MemberCreate, OrganizationCreate, UserCreate
 from api.organizations.views import ContactUpdate
 from api.runtime import runtime
 from api.web.blueprint import bp
+from api.web.forms import schema_data
 from api.zh import ROLE
 from workflow.domain.errors import Invalid
 from workflow.domain.roles import Role
@@ -37,21 +36,11 @@ MEMBERS_PER_PAGE = 50
 MAX_TABLE_BYTES = 1 << 20
 
 
-def _form(schema: Schema) -> dict[str, Any]:
-    """The posted form as the API's schema loads it: ids as integers; an empty field left
-    out, or None where the schema takes None (a contact cleared)."""
-    data: dict[str, Any] = {}
-    for name, field in schema.fields.items():
-        value = request.form.get(name, "").strip()
-        if value == "":
-            if field.allow_none and not field.required:
-                data[name] = None
-            continue
-        if isinstance(field, ma.Integer):
-            with suppress(ValueError):  # not a number: the schema names it
-                value = int(value)
-        data[name] = value
-    return schema.load(data)
+def _form(schema: Schema, *, clearing: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The posted form loaded by the API's schema; the fields named in `clearing` are None
+    when left empty (a contact cleared)."""
+    cleared = {name: None for name in clearing if not request.form.get(name, "").strip()}
+    return schema.load({**cleared, **schema_data(schema, request.form)})
 
 
 def _errors(failed: ValidationError | Invalid) -> dict[str, str]:
@@ -169,7 +158,7 @@ def admin_update_contact(organization_id: int):
     def do():
         publicity.set_objection_contact(uow=runtime().uow, actor=g.actor,
                                         organization_id=organization_id,
-                                        values=_form(ContactUpdate()))
+                                        values=_form(ContactUpdate(), clearing=CONTACT_FIELDS))
 
     return _act("contacts", do, notice="联系方式已保存，公示栏和公示通知即时更新。")
 
