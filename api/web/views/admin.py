@@ -17,7 +17,7 @@ from api.runtime import runtime
 from api.web.blueprint import bp
 from api.web.forms import schema_data
 from api.zh import ROLE
-from workflow.domain.errors import Invalid
+from workflow.domain.errors import Invalid, Message, chinese
 from workflow.domain.roles import Role
 from workflow.store.organizations import CONTACT_FIELDS
 from workflow.usecases import accounts, calendars, directory, publicity, services
@@ -45,7 +45,7 @@ def _form(schema: Schema, *, clearing: tuple[str, ...] = ()) -> dict[str, Any]:
 
 def _errors(failed: ValidationError | Invalid) -> dict[str, str]:
     if isinstance(failed, Invalid):
-        return dict(failed.fields)
+        return {k: chinese(v) or str(v) for k, v in failed.fields.items()}
     return {k: "；".join(v) if isinstance(v, list) else str(v)
             for k, v in failed.messages.items()}
 
@@ -121,7 +121,8 @@ def admin_create_user():
     def do():
         data = _form(UserCreate())
         if not data.get("login"):
-            raise Invalid({"login": "请为网页登录设置登录名"})
+            raise Invalid({"login": Message("a login is required for the web",
+                                            "请为网页登录设置登录名")})
         password = data.get("password") or accounts.generate_password()
         user_id, token = services.create_user(
             uow=rt.uow, env=rt.env, actor=g.actor, name=data["name"], role=Role(data["role"]),
@@ -170,14 +171,16 @@ def admin_load_holidays():
     def do():
         upload = request.files.get("file")
         if upload is None or not upload.filename:
-            raise Invalid({"file": "请选择节假日安排文件"})
+            raise Invalid({"file": Message("choose the holiday table's file",
+                                           "请选择节假日安排文件")})
         body = upload.stream.read(MAX_TABLE_BYTES + 1)
         if len(body) > MAX_TABLE_BYTES:
-            raise Invalid({"file": "文件过大"})
+            raise Invalid({"file": Message("the file is too large", "文件过大")})
         try:
             text = body.decode("utf-8-sig")
         except UnicodeDecodeError as error:
-            raise Invalid({"file": "文件须为UTF-8编码的文本"}) from error
+            raise Invalid({"file": Message("the file must be UTF-8 text",
+                                             "文件须为UTF-8编码的文本")}) from error
         table = calendars.parse_table(text, default_source=upload.filename[:400])
         calendars.load_table_as(uow=rt.uow, env=rt.env, actor=g.actor, table=table)
 
