@@ -24,13 +24,16 @@ _FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 class Parser(FlaskParser):
-    """webargs' parser, refusing JSON nested too deeply to decode as a 400, not a crash."""
+    """webargs' parser, refusing JSON nested too deeply, or with an integer longer than
+    Python converts (4,300 digits), as a 400, not a crash."""
 
     def _raw_load_json(self, req):
         try:
             return super()._raw_load_json(req)
-        except RecursionError:
-            error = json.JSONDecodeError("nested too deeply", "", 0)
+        except (RecursionError, ValueError) as problem:
+            if isinstance(problem, json.JSONDecodeError):
+                raise
+            error = json.JSONDecodeError(str(problem)[:80], "", 0)
             return self._handle_invalid_json_error(error, req)
 
 

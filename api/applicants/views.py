@@ -39,7 +39,7 @@ def expected_version() -> int | None:
     if request.if_match.star_tag:
         return None
     tags = list(request.if_match)
-    if len(tags) == 1 and tags[0].isdigit() and len(tags[0]) < 10:
+    if len(tags) == 1 and tags[0] and tags[0].isdigit() and len(tags[0]) < 10:
         return int(tags[0])
     # An ETag this service never issued cannot match any version.
     return -1

@@ -52,6 +52,14 @@ def _day_start(day: date, env: Environment) -> datetime:
     return datetime.combine(day, time(), ZoneInfo(env.timezone)).astimezone(UTC)
 
 
+def _day_end(day: date, env: Environment) -> datetime | None:
+    """The start of the next day; None (no bound) after the calendar's last day."""
+    try:
+        return _day_start(day + timedelta(days=1), env)
+    except OverflowError:
+        return None
+
+
 def entry_filter(*, uow: UnitOfWork, env: Environment, actor: Actor,
                  organization_id: int | None = None, dossier_id: int | None = None,
                  actor_id: int | None = None, action: str | None = None,
@@ -75,8 +83,7 @@ def entry_filter(*, uow: UnitOfWork, env: Environment, actor: Actor,
     return EntryFilter(
         scope=scope, dossier_id=dossier_id, actor_id=actor_id, action=action, kind=kind,
         recorded_from=_day_start(recorded_from, env) if recorded_from else None,
-        recorded_until=(_day_start(recorded_to + timedelta(days=1), env)
-                        if recorded_to else None),
+        recorded_until=_day_end(recorded_to, env) if recorded_to else None,
         effective_from=effective_from, effective_to=effective_to,
     )
 
