@@ -20,7 +20,14 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 def reads_only(view: F) -> F:
     """Mark a view that changes nothing although it takes a body (POST)."""
-    view.reads_only = True
+    view.auditors_may_call = True
+    return view
+
+
+def own_settings(view: F) -> F:
+    """Mark a write that concerns only the caller's own settings (its calendar subscription),
+    not the procedure: auditors may call it too."""
+    view.auditors_may_call = True
     return view
 
 # A token always names the same user, and users keep their role and organisation, so a worker
@@ -61,7 +68,7 @@ def authenticate() -> None:
     # Auditors change nothing: every write answers 403, before the body is even looked at.
     view = current_app.view_functions.get(request.endpoint)
     if (actor.role == Role.AUDITOR and request.method not in SAFE_METHODS
-            and not getattr(view, "reads_only", False)):
+            and not getattr(view, "auditors_may_call", False)):
         abort(403, description="Auditors read; they change nothing.")
 
 

@@ -21,6 +21,8 @@ MAX_ID = 2**31 - 1
 # Control characters and lone surrogates are refused: PostgreSQL rejects NUL in text and a
 # lone surrogate cannot be encoded to UTF-8, and neither has a place in a dossier.
 _FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+# The one date format of the API: Python's own parser also takes 20261123 or 2026-W48-1.
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class Parser(FlaskParser):
@@ -110,7 +112,7 @@ class Day(fields.Date):
     EARLIEST = date(1900, 1, 1)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        if not isinstance(value, str):
+        if not isinstance(value, str) or not _ISO_DAY.fullmatch(value):
             raise ValidationError("Not a valid date: expected a string YYYY-MM-DD.")
         day = super()._deserialize(value, attr, data, **kwargs)
         if day < self.EARLIEST:

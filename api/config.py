@@ -20,6 +20,8 @@ class Defaults:
     RULEBOOK_OVERRIDES: ClassVar[dict[str, int]] = {}
     # Further rulebook versions: [{"id", "effective_from", "title", "base", **numbers}].
     RULEBOOK_VERSIONS: ClassVar[list[dict[str, Any]]] = []
+    # None: the policy of api/security.py.
+    CONTENT_SECURITY_POLICY: str | None = None
     MAX_CONTENT_LENGTH = 1024 * 1024
     API_TITLE = "recruitflow"
     API_VERSION = "v1"

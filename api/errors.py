@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Flask, jsonify, request
 from marshmallow import INCLUDE, Schema, fields
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
 from workflow.domain.errors import (
@@ -25,6 +25,7 @@ from workflow.domain.errors import (
     RecordNotAllowed,
     VersionMismatch,
 )
+from workflow.store.database import is_transient
 
 log = logging.getLogger(__name__)
 
@@ -140,7 +141,11 @@ def render_http_exception(error: HTTPException):
     return response
 
 
-def render_database_unavailable(error: OperationalError):
+def render_database_error(error: DBAPIError):
+    """503 "retry shortly" for what passes (a lock, a lost connection), and only then: a
+    503 promises that nothing was written (docs/SECURITY.md)."""
+    if not is_transient(error):
+        return render_unexpected(error)
     log.warning("database unavailable: %s", error)
     response = error_response(503, "service_unavailable",
                               "The database is busy or unavailable; retry shortly.")
@@ -158,5 +163,5 @@ def render_unexpected(error: Exception):
 def init_app(app: Flask) -> None:
     app.register_error_handler(DomainError, render_domain_error)
     app.register_error_handler(HTTPException, render_http_exception)
-    app.register_error_handler(OperationalError, render_database_unavailable)
+    app.register_error_handler(DBAPIError, render_database_error)
     app.register_error_handler(Exception, render_unexpected)
