@@ -45,11 +45,18 @@ def create_admin_command(name: str) -> None:
               help="threads per worker")
 @with_appcontext
 def serve_command(host: str, port: int, workers: int, threads: int) -> None:
-    """Serve the API with gunicorn, creating the schema first if the database is new."""
-    from api.server import serve
+    """Serve the API with gunicorn, creating the schema first if the database is new.
+    Refuses (exit 1) a port that another process already serves."""
+    from api.server import PortInUse, refuse_port_in_use, serve, url
 
+    try:
+        refuse_port_in_use(host, port)
+    except PortInUse as error:
+        raise click.ClickException(str(error)) from None
     upgrade(runtime().engine)
     reindex_if_stale()
+    click.echo(f"recruitflow serves {url(host, port)} ({workers} workers of {threads} "
+               f"threads; database {runtime().engine.url.render_as_string()})")
     serve(instance_path=current_app.instance_path, host=host, port=port, workers=workers,
           threads=threads)
 
