@@ -83,10 +83,11 @@ def rules_command() -> None:
 
 
 def init_app(app: Flask) -> None:
+    from api.admin.cli import user_group
     from api.audit.cli import audit
 
     for command in (init_command, create_admin_command, serve_command, demo_command,
-                    rules_command, audit, agenda_group):
+                    rules_command, audit, agenda_group, user_group):
         app.cli.add_command(command)
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import Connection, and_, bindparam, func, insert, select, update
 from workflow.domain.actors import Actor
 from workflow.domain.audit import GENESIS, AuditEntry, sealed
 from workflow.domain.dossier import Dossier, Member, Record
-from workflow.domain.roles import Role
+from workflow.store.access import Credentials
 from workflow.store.tables import (
     audit_entries,
     dossiers,
@@ -150,16 +150,10 @@ class Repository:
                                  token_hash=token_hash, created_at=now).returning(users.c.id)
         ).scalar_one()
 
-    def actor_by_token_hash(self, token_hash: str) -> Actor | None:
-        row = self.connection.execute(
-            select(users.c.id, users.c.name, users.c.role, users.c.organization_id,
-                   organizations.c.path)
-            .outerjoin(organizations, organizations.c.id == users.c.organization_id)
-            .where(users.c.token_hash == token_hash)
-        ).first()
-        if row is None:
-            return None
-        return Actor(row.id, row.name, Role(row.role), row.organization_id, row.path or "/")
+    def actor_by_token_hash(self, token_hash: str, now: datetime) -> Actor | None:
+        """The active user whose unexpired token has this hash (workflow.store.access)."""
+        found = Credentials(self.connection).actor_by_token_hash(token_hash, now)
+        return found[0] if found else None
 
     # Members of the registry
 

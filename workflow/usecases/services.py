@@ -11,7 +11,7 @@ import hashlib
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 from states.probation import PROBATION_STATES
@@ -86,9 +86,10 @@ class Notice:
 # Authentication and administration
 
 
-def authenticate(*, uow: UnitOfWork, token: str) -> Actor | None:
+def authenticate(*, uow: UnitOfWork, token: str, now: datetime | None = None) -> Actor | None:
+    """The active user with this unexpired token (workflow.usecases.access revokes)."""
     with uow.transaction() as tx:
-        return tx.repo.actor_by_token_hash(hash_token(token))
+        return tx.repo.actor_by_token_hash(hash_token(token), now or datetime.now(UTC))
 
 
 def _require(actor: Actor, *roles: Role) -> None:
