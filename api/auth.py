@@ -33,13 +33,13 @@ def own_settings(view: F) -> F:
 
 # A worker remembers the actors behind the tokens it has seen for a minute instead of querying
 # for them on every request. A revocation (workflow.usecases.access) reaches it through the
-# `credentials` stamp, which it reads at most every REVOCATION_CHECK_SECONDS: when the stamp
+# `credentials` stamp, which it reads at most every REVOCATION_CHECK_SECONDS (configuration,
+# one second by default, api/config.py): when the stamp
 # has grown, the users whose credentials changed since are forgotten, and only they. Unknown
 # tokens are never remembered, so a new user's token works at once; an expiring token is
 # remembered with its expiry, and checked against it on every request.
 ACTOR_SECONDS = 60
 ACTORS_REMEMBERED = 10_000
-REVOCATION_CHECK_SECONDS = 1.0
 _lock = Lock()
 
 
@@ -68,7 +68,7 @@ class _Remembered:
 def _remembered() -> _Remembered:
     remembered = current_app.extensions.get("recruitflow.actors")
     if remembered is None:
-        seconds = current_app.config.get("REVOCATION_CHECK_SECONDS", REVOCATION_CHECK_SECONDS)
+        seconds = current_app.config["REVOCATION_CHECK_SECONDS"]
         with _lock:
             remembered = current_app.extensions.setdefault("recruitflow.actors",
                                                            _Remembered(seconds))

@@ -26,6 +26,7 @@ from workflow.domain.errors import (
     VersionMismatch,
 )
 from workflow.store.database import is_transient
+from workflow.store.uow import CommitUncertain
 
 log = logging.getLogger(__name__)
 
@@ -153,6 +154,14 @@ def render_database_error(error: DBAPIError):
     return response
 
 
+def render_commit_uncertain(error: CommitUncertain):
+    log.error("connection lost during commit on %s %s: %s", request.method, request.path, error)
+    return error_response(
+        500, "outcome_unknown",
+        "The database connection failed while saving: the change may have been saved. Look "
+        "before repeating it (a request with an Idempotency-Key is told which it was).")
+
+
 def render_unexpected(error: Exception):
     if isinstance(error, HTTPException):
         return render_http_exception(error)
@@ -164,4 +173,5 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(DomainError, render_domain_error)
     app.register_error_handler(HTTPException, render_http_exception)
     app.register_error_handler(DBAPIError, render_database_error)
+    app.register_error_handler(CommitUncertain, render_commit_uncertain)
     app.register_error_handler(Exception, render_unexpected)

@@ -110,6 +110,9 @@ class IdempotentAnswer:
     status_code: int | None
     response: str | None
     location: str | None
+    # Which request holds the reservation, since when (the lease's start).
+    holder: str | None = None
+    reserved_at: datetime | None = None
 
 
 class Repository:
@@ -324,25 +327,43 @@ class Repository:
         ).first()
         if row is None:
             return None
-        return IdempotentAnswer(row.request_hash, row.status_code, row.response, row.location)
+        return IdempotentAnswer(row.request_hash, row.status_code, row.response, row.location,
+                                row.holder, _aware(row.created_at))
 
     def reserve_idempotency_key(self, user_id: int, key: str, request_hash: str,
-                                now: datetime) -> None:
+                                now: datetime, holder: str) -> None:
         self.connection.execute(
             insert(idempotency_keys).values(user_id=user_id, key=key, request_hash=request_hash,
-                                            created_at=now)
+                                            created_at=now, holder=holder)
         )
 
-    def complete_idempotency_key(self, user_id: int, key: str, *, status_code: int,
-                                 response: str, location: str | None) -> None:
-        self.connection.execute(
+    def take_over_idempotency_key(self, user_id: int, key: str, *, expired_before: datetime,
+                                  now: datetime, holder: str) -> bool:
+        """Hold a reservation whose lease ran out (its request died): whether we got it."""
+        return self.connection.execute(
             update(idempotency_keys)
-            .where(idempotency_keys.c.user_id == user_id, idempotency_keys.c.key == key)
-            .values(status_code=status_code, response=response, location=location)
-        )
+            .where(idempotency_keys.c.user_id == user_id, idempotency_keys.c.key == key,
+                   idempotency_keys.c.status_code.is_(None),
+                   idempotency_keys.c.created_at < expired_before)
+            .values(created_at=now, holder=holder)
+        ).rowcount == 1
 
-    def release_idempotency_key(self, user_id: int, key: str) -> None:
+    def complete_idempotency_key(self, user_id: int, key: str, *, holder: str,
+                                 status_code: int, response: str,
+                                 location: str | None) -> bool:
+        """Store the answer, if the reservation is still this holder's."""
+        return self.connection.execute(
+            update(idempotency_keys)
+            .where(idempotency_keys.c.user_id == user_id, idempotency_keys.c.key == key,
+                   idempotency_keys.c.holder == holder,
+                   idempotency_keys.c.status_code.is_(None))
+            .values(status_code=status_code, response=response, location=location)
+        ).rowcount == 1
+
+    def release_idempotency_key(self, user_id: int, key: str, holder: str) -> None:
         self.connection.execute(
             idempotency_keys.delete().where(idempotency_keys.c.user_id == user_id,
-                                            idempotency_keys.c.key == key)
+                                            idempotency_keys.c.key == key,
+                                            idempotency_keys.c.holder == holder,
+                                            idempotency_keys.c.status_code.is_(None))
         )
