@@ -9,12 +9,9 @@ from api.errors import prefers_chinese
 from workflow.domain.actors import Actor
 from workflow.domain.audit import AuditEntry
 from workflow.domain.dossier import Record
-from workflow.domain.roles import Role
+from workflow.usecases.privacy import visible_profile
 from workflow.usecases.services import DossierView
 
-# Personal identifiers are for those who work on the dossier, not for administrators.
-SENSITIVE = ("id_number", "phone")
-SEES_SENSITIVE = {Role.BRANCH, Role.COMMITTEE, Role.AUDITOR}
 DATES = ("applied_on", "activist_on", "candidate_on", "publicity_started_on", "voted_on",
          "admitted_on", "conversion_voted_on", "membership_on", "last_effective_on")
 
@@ -25,10 +22,8 @@ def record(r: Record) -> dict[str, Any]:
 
 def dossier(view: DossierView, actor: Actor) -> dict[str, Any]:
     d, stored = view.dossier, view.stored
-    profile = dict(stored.profile)
-    if actor.role not in SEES_SENSITIVE:
-        for key in SENSITIVE:
-            profile.pop(key, None)
+    # Personal identifiers: one rule for every way out (workflow/usecases/privacy.py).
+    profile = visible_profile(stored.profile, actor)
     zh = prefers_chinese()
     body: dict[str, Any] = {
         "id": d.id,

@@ -37,6 +37,7 @@ from workflow.domain.rulebook import Rulebook
 from workflow.domain.rules import Param
 from workflow.store.repository import Organization, Repository, StoredDossier
 from workflow.store.uow import UnitOfWork
+from workflow.usecases.privacy import visible_entries
 
 T = TypeVar("T")
 
@@ -223,9 +224,10 @@ def list_dossiers(*, uow: UnitOfWork, actor: Actor, state: str | None = None,
 
 
 def dossier_log(*, uow: UnitOfWork, actor: Actor, dossier_id: int) -> list[AuditEntry]:
+    """The dossier's entries, with only the private fields the actor may see."""
     with uow.transaction() as tx:
         _load(tx.repo, actor, dossier_id)
-        return tx.repo.log(dossier_id)
+        return list(visible_entries(tx.repo.log(dossier_id), actor))
 
 
 def create_dossier(*, uow: UnitOfWork, env: Environment, actor: Actor,

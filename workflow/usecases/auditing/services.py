@@ -36,6 +36,7 @@ from workflow.usecases.auditing.chain import (
 )
 from workflow.usecases.auditing.compliance import Finding, replay, unreplayable
 from workflow.usecases.auditing.query import EntryFilter
+from workflow.usecases.privacy import visible_entries
 
 COMMAND_LINE = Actor(id=0, name="command line", role=Role.AUDITOR, organization_id=None,
                      organization_path="/")
@@ -100,17 +101,18 @@ def query_entries(*, uow: UnitOfWork, actor: Actor, filters: EntryFilter,
                                                     limit=limit + 1)
     more = len(entries) > limit
     entries = entries[:limit]
-    return entries, (entries[-1].id if more else None)
+    return list(visible_entries(entries, actor)), (entries[-1].id if more else None)
 
 
 def stream_entries(*, uow: UnitOfWork, actor: Actor,
                    filters: EntryFilter) -> Iterator[AuditEntry]:
-    """Every matching entry, oldest first, read in batches inside one read transaction."""
+    """Every matching entry, oldest first, read in batches inside one read transaction; with
+    only the private fields the actor may see (workflow/usecases/privacy.py), as every page."""
     _require_reader(actor)
 
     def entries() -> Iterator[AuditEntry]:
         with uow.transaction() as tx:
-            yield from AuditLog(tx.repo.connection).stream(filters)
+            yield from visible_entries(AuditLog(tx.repo.connection).stream(filters), actor)
 
     return entries()
 
