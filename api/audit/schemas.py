@@ -63,6 +63,9 @@ class ProblemOut(Schema):
     seq = fields.Integer(allow_none=True, metadata={"description": "the first broken entry"})
     kind = fields.String()
     message = fields.String()
+    field = fields.String(allow_none=True, metadata={
+        "description": "row_altered: the first field of the dossier's row that is not what "
+                       "its log implies"})
 
 
 class VerificationOut(Schema):

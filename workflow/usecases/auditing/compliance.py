@@ -28,6 +28,7 @@ from workflow.domain.machine import engine_for
 from workflow.domain.procedure import Procedure
 from workflow.domain.rulebook import Rulebook, RulebookSet
 from workflow.domain.rules import Facts, Failure, Rule
+from workflow.usecases.auditing.replay import apply_transition, rulebook_of
 
 LATE = "late"
 MISSING = "missing"
@@ -59,11 +60,7 @@ def _day(value: str | date) -> date:
 
 
 def _rulebook(rulebooks: RulebookSet, entry: AuditEntry) -> Rulebook:
-    try:
-        return rulebooks.by_id(entry.rulebook_id)
-    except KeyError:
-        # A version no longer configured: judge by the one in force on the act's date.
-        return rulebooks.in_force_on(entry.effective_date)
+    return rulebook_of(rulebooks, entry.rulebook_id, entry.effective_date)
 
 
 def replay(entries: Sequence[AuditEntry], *, procedure: Procedure, rulebooks: RulebookSet,
@@ -157,9 +154,6 @@ def _apply_transition(dossier: Dossier, entry: AuditEntry, procedure: Procedure,
         Finding(dossier.id, f.rule, FAILED, entry.seq, on, None, f.message_en, f.message_zh)
         for f in engine.explain(transition, facts)
     ]
-    # What the machine does on a passing trigger: the new state, then the transition's effect.
-    dossier.state = transition.dest
-    if transition.effect is not None:
-        transition.effect(dossier, facts)
-    dossier.last_effective_on = on
+    # Applied as verification replays it, whatever the verdict.
+    apply_transition(dossier, transition, facts)
     return findings
