@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask, g, request
 from flask_smorest import Api
 
-from api import errors, runtime, security
+from api import errors, openapi, runtime, security
 from api.base import JsonProvider
 from api.config import Defaults, from_environment
 
@@ -44,9 +44,12 @@ def create_app(test_config: dict[str, Any] | None = None, *,
     instance.mkdir(mode=0o700, parents=True, exist_ok=True)
     app.json = JsonProvider(app)
     app.json.sort_keys = False
+    # Chinese is sent as UTF-8, never escaped (API.md, Languages).
+    app.json.ensure_ascii = False
 
     runtime.init_app(app)
     api = RecruitflowApi(app)
+    openapi.init_spec(api.spec, errors.ErrorSchema)
     errors.init_app(app)
     security.init_app(app)
 
@@ -54,20 +57,25 @@ def create_app(test_config: dict[str, Any] | None = None, *,
     from api.agenda.views import blp as agenda
     from api.applicants.views import blp as applicants
     from api.audit.views import blp as audit
+    from api.documents.views import blp as documents
     from api.feeds.views import blp as calendar_feed
     from api.feeds.views import public as calendar
+    from api.imports.views import blp as imports
     from api.machine.views import blp as machine
+    from api.me.views import blp as me
+    from api.members.views import blp as members
     from api.organizations.views import blp as organizations
     from api.pages.views import blp as pages
     from api.publicity.views import blp as publicity
+    from api.rosters.views import blp as rosters
     from api.stats.views import blp as stats
 
     for blueprint in (applicants, admin, publicity, machine, agenda, calendar_feed, calendar,
-                      organizations, stats, audit):
+                      organizations, stats, audit, me, members, documents, rosters,
+                      imports):
         api.register_blueprint(blueprint)
     # HTML for the public: not part of the API's OpenAPI document.
     app.register_blueprint(pages)
-    api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
 
     @app.before_request
     def _request_id() -> None:
@@ -80,8 +88,9 @@ def create_app(test_config: dict[str, Any] | None = None, *,
             response.headers["X-Request-ID"] = g.request_id
         return response
 
-    from api import cli, workdays
+    from api import cli, web, workdays
 
+    web.init_app(app)
     cli.init_app(app)
     workdays.init_app(app)
     return app

@@ -13,8 +13,9 @@ from flask import Response, current_app
 from flask.json.provider import DefaultJSONProvider
 from marshmallow import RAISE, ValidationError, fields, validate
 from marshmallow import Schema as _Schema
-from webargs.flaskparser import FlaskParser
+from webargs.flaskparser import FlaskParser, abort, is_json_request
 
+from api import openapi
 from workflow.domain.rules import Param
 
 MAX_ID = 2**31 - 1
@@ -23,6 +24,11 @@ MAX_ID = 2**31 - 1
 _FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 # The one date format of the API: Python's own parser also takes 20261123 or 2026-W48-1.
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+NOT_JSON = "The request body is not JSON: send Content-Type: application/json."
+EMPTY = "The request body is empty: send a JSON object."
 
 
 class Parser(FlaskParser):
@@ -30,6 +36,13 @@ class Parser(FlaskParser):
     Python converts (4,300 digits), as a 400, not a crash."""
 
     def _raw_load_json(self, req):
+        # A body that is not JSON is the client's mistake (400), not a list of missing
+        # fields: webargs would read a wrong or missing Content-Type, or an empty body, as
+        # "no fields given" (API.md revision 2, Languages).
+        if not is_json_request(req):
+            abort(400, message=NOT_JSON, messages={"json": [NOT_JSON]})
+        if not req.get_data(cache=True).strip():
+            abort(400, message=EMPTY, messages={"json": [EMPTY]})
         try:
             return super()._raw_load_json(req)
         except (RecursionError, ValueError) as problem:
@@ -40,9 +53,47 @@ class Parser(FlaskParser):
 
 
 class Blueprint(flask_smorest.Blueprint):
-    """The project's blueprint: every view parses its arguments with `Parser`."""
+    """The project's blueprint: every view parses its arguments with `Parser`, and its
+    document says which operations need the token and every error each can answer
+    (`api/openapi.py`)."""
 
     ARGUMENTS_PARSER = Parser()
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._prepare_doc_cbks.append(self._prepare_operation_doc)
+
+    @staticmethod
+    def refuses(*statuses: int):
+        """Document error answers a view gives that its shape does not reveal (412 for a
+        view that honours If-Match, 409 for one that judges a dossier's state…)."""
+
+        def mark(view):
+            view._apidoc = {**getattr(view, "_apidoc", {}),
+                            "refusals": tuple(sorted(set(statuses)))}
+            return view
+
+        return mark
+
+    def register_views_in_doc(self, api, app, spec, *, name, parameters):
+        protected = any(getattr(f, "__name__", "") == "authenticate"
+                        and getattr(f, "__module__", "") == "api.auth"
+                        for f in self.before_request_funcs.get(None, ()))
+        for endpoint, methods in self._docs.items():
+            rule = next(app.url_map.iter_rules(f"{name}.{endpoint}"))
+            view = app.view_functions[f"{name}.{endpoint}"]
+            for method, info in methods.items():
+                if method != "parameters":
+                    info["operation"] = (protected, bool(rule.arguments),
+                                         openapi.is_idempotent(view))
+        super().register_views_in_doc(api, app, spec, name=name, parameters=parameters)
+
+    @staticmethod
+    def _prepare_operation_doc(doc, doc_info, *, spec, **kwargs):
+        protected, path_parameters, idempotent = doc_info["operation"]
+        operation = openapi.Operation(protected, path_parameters, idempotent,
+                                      doc_info.get("refusals", ()))
+        return openapi.document(doc, operation, spec)
 
     def arguments(self, schema, *args, **kwargs):
         # Given a schema class, webargs builds an instance on every request, deep-copying
@@ -62,6 +113,14 @@ class JsonProvider(DefaultJSONProvider):
         if isinstance(o, date):  # datetimes too
             return o.isoformat()
         return DefaultJSONProvider.default(o)
+
+    def dumps(self, obj: Any, **kwargs: Any) -> str:
+        text = super().dumps(obj, **kwargs)
+        # Chinese goes out as UTF-8 (ensure_ascii is off), but a lone surrogate echoed from
+        # a request (in a field's name, say) has no UTF-8 form: it alone stays escaped.
+        if not text.isascii():
+            text = _SURROGATE.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
+        return text
 
 
 def answer(body: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:

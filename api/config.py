@@ -9,6 +9,8 @@ from typing import Any, ClassVar
 ENVIRONMENT = {
     "RECRUITFLOW_DATABASE_URL": "DATABASE_URL",
     "RECRUITFLOW_TIMEZONE": "TIMEZONE",
+    "RECRUITFLOW_SECRET_KEY": "SECRET_KEY",
+    "RECRUITFLOW_SECURE_COOKIES": "SESSION_COOKIE_SECURE",
 }
 
 
@@ -32,6 +34,22 @@ class Defaults:
     OPENAPI_VERSION = "3.0.3"
     OPENAPI_URL_PREFIX = "/api"
     OPENAPI_JSON_PATH = "openapi.json"
+    # Swagger UI at /api/docs, from the committed copy (api/static/vendor): no outside network.
+    OPENAPI_SWAGGER_UI_PATH = "docs"
+    OPENAPI_SWAGGER_UI_URL = "/static/vendor/swagger-ui-dist/"
+    OPENAPI_SWAGGER_UI_CONFIG: ClassVar[dict[str, Any]] = {"persistAuthorization": True}
+    # The web interface. SECRET_KEY signs its session cookies (None: a key made once in the
+    # instance folder); secure cookies need HTTPS in front of the service.
+    SECRET_KEY: str | None = None
+    SESSION_COOKIE_NAME = "recruitflow_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    SESSION_IDLE_MINUTES = 480
+    # CSRF tokens are checked by the web blueprint only (the API takes bearer tokens, not
+    # cookies) and live as long as the session.
+    WTF_CSRF_CHECK_DEFAULT = False
+    WTF_CSRF_TIME_LIMIT = None
 
 
 def from_environment() -> dict[str, str]:

@@ -14,6 +14,7 @@ from marshmallow import INCLUDE, Schema, fields
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
+from api.language import chinese_dates, prefers_chinese, say, say_fields
 from workflow.domain.errors import (
     Conflict,
     DomainError,
@@ -25,6 +26,7 @@ from workflow.domain.errors import (
     RecordNotAllowed,
     VersionMismatch,
 )
+from workflow.domain.rules import Failure
 from workflow.store.database import is_transient
 from workflow.store.uow import CommitUncertain
 
@@ -65,20 +67,33 @@ HTTP_CODES = {
     409: "conflict",
     412: "version_mismatch",
     413: "payload_too_large",
+    414: "uri_too_long",
     415: "unsupported_media_type",
     422: "validation_error",
     429: "too_many_requests",
+    431: "request_header_fields_too_large",
 }
 
 
-def prefers_chinese() -> bool:
-    return request.accept_languages.best_match(["en", "zh"], default="en") == "zh"
-
-
 def error_response(status: int, code: str, message: str, **details: Any):
-    response = jsonify({"error": code, "message": message, **details})
+    """The error body, its message and field messages in the request's language."""
+    if "fields" in details:
+        details["fields"] = say_fields(details["fields"])
+    response = jsonify({"error": code, "message": say(message, status=status), **details})
     response.status_code = status
     return response
+
+
+def reason(failure: Failure) -> dict[str, Any]:
+    """A failing rule as an answer shows it: its message in the request's language, and both."""
+    zh = chinese_dates(failure.message_zh)
+    return {
+        "rule": failure.rule,
+        "message": zh if prefers_chinese() else failure.message_en,
+        "message_en": failure.message_en,
+        "message_zh": zh,
+        "earliest_date": failure.earliest_date.isoformat() if failure.earliest_date else None,
+    }
 
 
 def _flatten(messages: Any) -> dict[str, Any]:
@@ -99,17 +114,7 @@ def render_domain_error(error: DomainError):
     status = next(s for cls, s in STATUS.items() if isinstance(error, cls))
     details: dict[str, Any] = {}
     if isinstance(error, GuardFailed):
-        zh = prefers_chinese()
-        details["reasons"] = [
-            {
-                "rule": f.rule,
-                "message": f.message_zh if zh else f.message_en,
-                "message_en": f.message_en,
-                "message_zh": f.message_zh,
-                "earliest_date": f.earliest_date.isoformat() if f.earliest_date else None,
-            }
-            for f in error.failures
-        ]
+        details["reasons"] = [reason(f) for f in error.failures]
     elif isinstance(error, Invalid):
         details["fields"] = {k: [v] for k, v in error.fields.items()}
     elif isinstance(error, InvalidTransition):
@@ -129,7 +134,7 @@ def render_http_exception(error: HTTPException):
     if "messages" in data:
         details["fields"] = _flatten(data["messages"])
         if status == 400:
-            message = "The request body is not valid JSON."
+            message = data.get("message") or "The request body is not valid JSON."
         else:
             message = "Some fields are invalid: " + ", ".join(sorted(details["fields"]))
     response = error_response(status, HTTP_CODES.get(status, "http_error"), message, **details)

@@ -10,6 +10,8 @@ from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
+from api import server_errors
+
 
 def _recruitflow(instance_path: str) -> Callable[[], Any]:
     def load():
@@ -59,6 +61,8 @@ def options(*, host: str, port: int, workers: int, threads: int) -> dict[str, An
         "accesslog": "-",
         "errorlog": "-",
         "timeout": 60,
+        # Its refusals of requests it cannot parse in the API's JSON shape, not HTML.
+        "post_worker_init": server_errors.install,
     }
 
 

@@ -36,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import states
 from workflow.domain.actors import Actor
 from workflow.domain.audit import GENESIS, entry_for, sealed
+from workflow.domain.audit_query import EntryFilter
 from workflow.domain.calendar import WorkingDayCalendar
 from workflow.domain.environment import Environment
 from workflow.domain.roles import Role
@@ -46,7 +47,6 @@ from workflow.store.tables import audit_entries, dossiers, organizations
 from workflow.store.uow import UnitOfWork
 from workflow.usecases.auditing import services
 from workflow.usecases.auditing.export import WRITERS
-from workflow.usecases.auditing.query import EntryFilter
 
 PER_DOSSIER = 20
 COLUMNS = ("dossier_id", "seq", "kind", "action", "from_state", "to_state", "effective_date",
@@ -89,7 +89,7 @@ def fill(url: str, entries: int) -> None:
                     # facts are what this log implies: verification compares them).
                     effective_date=applied + timedelta(days=seq - 1), payload=payload,
                     actor=actor, recorded_at=now + timedelta(microseconds=seq),
-                    request_id=f"req-{d}-{seq}", rulebook_id="2014",
+                    request_id=f"req-{d}-{seq}", rulebook_id="2014", revision=1,
                 ), prev)
                 prev = entry.hash
                 batch.append({c: getattr(entry, c) for c in COLUMNS})

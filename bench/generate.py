@@ -24,7 +24,7 @@ from typing import Any
 
 from sqlalchemy import Engine, Index, text
 
-from workflow.domain.audit import GENESIS, entry_for, hash_values, utc_text
+from workflow.domain.audit import GENESIS, entry_for, hash_values, utc_text, with_revision
 from workflow.domain.deadlines import earliest_due, fingerprint
 from workflow.domain.dossier import Dossier, Member, Record
 from workflow.domain.environment import Environment
@@ -32,7 +32,9 @@ from workflow.domain.roles import Role
 from workflow.store.deadline_index import DeadlineIndex
 from workflow.store.repository import FACT_FIELDS
 from workflow.store.tables import audit_entries, dossiers, members, organizations, users
+from workflow.usecases.accounts import hash_password
 from workflow.usecases.demo import (
+    BEYOND,
     EDUCATIONS,
     ETHNICITIES,
     GIVEN,
@@ -52,9 +54,8 @@ MIX: dict[str, float] = {
     "conversion_publicity": 0.07, "conversion_vote": 0.5, "conversion_approval": 0.5,
     "full_member": 33, "rejected": 5, "withdrawn": 8, "disqualified": 1,
 }
-# An exit: the state walked to, then the trigger that leaves the procedure.
-EXITS = {"rejected": ("activist", "reject"), "withdrawn": ("applicant", "withdraw"),
-         "disqualified": ("probationary", "disqualify")}
+# An exit: the state walked to, then the acts that leave the procedure (those of the demo).
+EXITS = {kind: BEYOND[kind] for kind in ("rejected", "withdrawn", "disqualified")}
 # Distinct histories per kind: each is a walk ending on another day.
 VARIANTS = 24
 BRANCHES_PER_COMMITTEE = 20
@@ -65,7 +66,7 @@ CHUNK = 20_000
 
 AUDIT_COLUMNS = ("dossier_id", "seq", "kind", "action", "from_state", "to_state",
                  "effective_date", "payload", "actor_id", "actor_name", "actor_role",
-                 "recorded_at", "request_id", "rulebook_id", "prev_hash", "hash")
+                 "recorded_at", "request_id", "rulebook_id", "prev_hash", "hash", "revision")
 DOSSIER_COLUMNS = ("id", "branch_id", "name", "gender", "birth_date", "applied_on",
                    "ethnicity", "education", "occupation", "frontline", "id_number", "phone",
                    *FACT_FIELDS, "created_at", "updated_at", "next_due")
@@ -102,6 +103,8 @@ class Template:
     membership: tuple[str, date, date | None] | None = None
     # The agenda's deadline index, as the service writes it with the last act.
     next_due: date | None = None
+    # The rulebook revision its entries name (the service's when generated).
+    revision: int = 1
 
 
 @dataclass
@@ -131,7 +134,8 @@ def _at(day: date) -> datetime:
 
 
 def replay(env: Environment, applied_on: date, acts: Sequence[Act], target: str,
-           exit_on: date | None = None, exit_trigger: str | None = None) -> Template:
+           exit_on: date | None = None,
+           exit_acts: Sequence[tuple[str, Role, dict[str, Any]]] = ()) -> Template:
     """The template of a walk: every act judged by the real engine, as the service would."""
     engine = env.engine_on(applied_on)
     dossier = Dossier(id=0, branch_id=0, state=engine.procedure.initial, version=1,
@@ -144,9 +148,8 @@ def replay(env: Environment, applied_on: date, acts: Sequence[Act], target: str,
     membership = None
     slots = iter(range(SLOTS))
     steps = list(acts)
-    if exit_trigger:
-        steps.append(Act(exit_on, Role.BRANCH, trigger=exit_trigger,
-                         data={"reason": "本人申请"}))
+    steps += [Act(exit_on, role, trigger=trigger, data=payload)
+              for trigger, role, payload in exit_acts]
     for act in steps:
         engine = env.engine_on(act.on)
         before = dossier.state
@@ -167,7 +170,7 @@ def replay(env: Environment, applied_on: date, acts: Sequence[Act], target: str,
             dossier.last_effective_on = act.on
             slot, action, entry_kind, rulebook_id = None, act.trigger, "transition", \
                 engine.rulebook.id
-            status = _membership(before, dossier.state)
+            status = _membership(env.procedure, before, dossier.state)
             if status:
                 membership = (status, dossier.voted_on, dossier.membership_on)
         dossier.version += 1
@@ -175,12 +178,14 @@ def replay(env: Environment, applied_on: date, acts: Sequence[Act], target: str,
         payload = entry_for(dossier_id=0, seq=0, kind="", action="", from_state=None,
                             to_state="", effective_date=act.on, payload=values,
                             actor=_NOBODY, recorded_at=_at(act.on), request_id=None,
-                            rulebook_id="").payload
+                            rulebook_id="", revision=1).payload
         entries.append(Entry(dossier.version, entry_kind, action, before, dossier.state,
                              act.on, payload, act.by, _at(act.on), rulebook_id, slot))
     facts = {k: getattr(dossier, k) for k in FACT_FIELDS}
+    # Written by the driver itself (bulk rows): the JSON column takes the text.
+    facts["motion"] = json.dumps(dossier.motion) if dossier.motion else None
     return Template(target, applied_on, facts, entries, membership,
-                    earliest_due(dossier, env.procedure, env.rulebooks))
+                    earliest_due(dossier, env.procedure, env.rulebooks), env.procedure.revision)
 
 
 class _Nobody:
@@ -196,7 +201,7 @@ def templates(env: Environment, *, seed: int, variants: int = VARIANTS) -> list[
     rulebook, calendar = env.rulebook_on(today), env.calendar
     built = []
     for target in MIX:
-        walk_to, exit_trigger = EXITS.get(target, (target, None))
+        walk_to, exit_acts = EXITS.get(target, (target, ()))
         for _ in range(variants):
             if target in ("full_member", "rejected", "withdrawn", "disqualified"):
                 finished_by = today - timedelta(days=rng.randint(30, 6 * 365))
@@ -208,8 +213,8 @@ def templates(env: Environment, *, seed: int, variants: int = VARIANTS) -> list[
                                      rulebook=rulebook, calendar=calendar)
             acts = plan(applied_on=applied, target=walk_to, rulebook=rulebook,
                         calendar=calendar, contacts=[0], sponsors=[1, 2])
-            exit_on = finished_by if exit_trigger else None
-            built.append(replay(env, applied, acts, target, exit_on, exit_trigger))
+            exit_on = finished_by if exit_acts else None
+            built.append(replay(env, applied, acts, target, exit_on, exit_acts))
     return built
 
 
@@ -239,6 +244,9 @@ class Setup:
     next_member_id: int
 
 
+WEB_PASSWORD = "bench password"
+
+
 def _setup(connection, *, committees: int, today: date) -> Setup:
     """Organisations, users (with known tokens for the harness) and the registry."""
     now = _at(today)
@@ -253,7 +261,8 @@ def _setup(connection, *, committees: int, today: date) -> Setup:
         token = secrets.token_urlsafe(24)
         user_rows.append({"id": user_id, "name": name, "role": role,
                           "organization_id": organization_id,
-                          "token_hash": hash_token(token), "created_at": now})
+                          "token_hash": hash_token(token), "created_at": now,
+                          "login": None, "password_hash": None})
         return user_id, token
 
     _, tokens["admin"] = user("基准管理员", "admin", None)
@@ -267,6 +276,10 @@ def _setup(connection, *, committees: int, today: date) -> Setup:
         committee_users[committee] = (uid, f"第{c + 1}党委组织委员")
         if c == 0:
             tokens["committee"] = token
+            # The web pages are read signed in as this user: "login password".
+            tokens["web"] = f"bench-committee {WEB_PASSWORD}"
+            user_rows[-1].update(login="bench-committee",
+                                 password_hash=hash_password(WEB_PASSWORD))
             _, tokens["auditor"] = user("审计", "auditor", committee)
         for b in range(BRANCHES_PER_COMMITTEE):
             org_id += 1
@@ -329,7 +342,7 @@ def rows(setup: Setup, kinds: list[Template], weights: list[float], *, count: in
         dossier_rows.append((dossier_id, branch, *person[:2], person[2], template.applied_on,
                              *person[3:], *template.facts.values(),
                              _at(template.applied_on), last.recorded_at, template.next_due))
-        prev_hash = GENESIS
+        prev_hash, revision = GENESIS, template.revision
         for e in template.entries:
             if e.kind == "create":
                 # As the service records a creation: the profile that was posted.
@@ -349,15 +362,15 @@ def rows(setup: Setup, kinds: list[Template], weights: list[float], *, count: in
             request_id = f"bulk-{dossier_id}-{e.seq}"
             # Chained exactly as Repository.append would have: `recruitflow audit verify`
             # passes on a generated log.
-            entry_hash = hash_values([
+            entry_hash = hash_values(with_revision([
                 dossier_id, e.kind, e.action, e.from_state, e.to_state,
                 e.effective_date.isoformat(), content, actor_id, actor_name, e.role.value,
                 utc_text(e.recorded_at), request_id, e.rulebook_id, prev_hash,
-            ])
+            ], revision))
             entry_rows.append((dossier_id, e.seq, e.kind, e.action, e.from_state, e.to_state,
                                e.effective_date, payload, actor_id, actor_name, e.role.value,
                                e.recorded_at, request_id, e.rulebook_id, prev_hash,
-                               entry_hash))
+                               entry_hash, revision))
             prev_hash = entry_hash
         if template.membership:
             status, joined, full_on = template.membership

@@ -14,12 +14,14 @@ import http.client
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -99,6 +101,12 @@ READS: list[Read] = [
      lambda c, i: "/api/v1/agenda?horizon=30"),
     ("stats, one committee", "committee",
      lambda c, i: "/api/v1/stats"),
+    # The web pages (signed in, session cookie) that show the reads above.
+    ("page 工作台 (counts, agenda 30 days, 可推进)", "web", lambda c, i: "/"),
+    ("page 发展名册, one state tab, page n", "web",
+     lambda c, i: f"/dossiers?state=activist&page={1 + i % 20}"),
+    ("page 档案 (dossier, log, registry)", "web",
+     lambda c, i: f"/dossiers/{c.rng.choice(c.dossier_ids)}"),
 ]
 
 
@@ -283,12 +291,34 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * p / 100))]
 
 
+def sign_in(port: int, login: str, password: str) -> str:
+    """Sign in through the form as a browser does; the session cookie to send."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    connection.request("GET", "/login")
+    response = connection.getresponse()
+    page = response.read().decode()
+    cookie = response.getheader("Set-Cookie", "").split(";", 1)[0]
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    body = urllib.parse.urlencode({"login": login, "password": password, "csrf_token": token})
+    connection.request("POST", "/login", body=body, headers={
+        "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    if response.status != 302:
+        raise RuntimeError(f"signing in for the page reads answered {response.status}")
+    return response.getheader("Set-Cookie", "").split(";", 1)[0]
+
+
 def time_reads(server: Server, context: Context, tokens: dict[str, str],
                samples: int) -> list[dict[str, Any]]:
     connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=120)
     results = []
     for name, who, path in READS:
-        headers = {"Authorization": f"Bearer {tokens[who]}"} if who else {}
+        if who == "web":
+            headers = {"Cookie": sign_in(server.port, *tokens["web"].split(" ", 1))}
+        else:
+            headers = {"Authorization": f"Bearer {tokens[who]}"} if who else {}
         timings, errors, size = [], 0, 0
         for i in range(-min(5, samples), samples):
             started = time.perf_counter()

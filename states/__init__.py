@@ -33,5 +33,6 @@ PROCEDURE = Procedure.from_stages(
         conversion.STAGE,
         exits.STAGE,
     ],
+    revision=2,
 )
 PROCEDURE.check()

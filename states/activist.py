@@ -118,8 +118,40 @@ FILED = Rule(
 )
 
 
+def _candidate_filed(f: Facts):
+    since = f.dossier.activist_on
+    if not any(r.data.get("stage") == "candidate"
+               for r in f.dossier.records_of("filing", since=since)):
+        return fail(
+            f"The committee has not acknowledged the filing of the development target "
+            f"(a filing of stage 'candidate' dated between {since} and {f.on}).",
+            f"确定发展对象尚未报上级党委备案（应有{since}至{f.on}期间的发展对象备案记录）。",
+        )
+    return None
+
+
+CANDIDATE_FILED = Rule(
+    "candidate_filed",
+    "The committee has acknowledged the filing of the development target, dated between the "
+    "activist date and the designation.",
+    "支部委员会讨论同意并报上级党委备案后，方可列为发展对象。",
+    _candidate_filed,
+    article="Art. 13",
+    revision=2,
+)
+
+
 def _start_candidacy(d: Dossier, f: Facts) -> None:
     d.candidate_on = f.on
+
+
+def back_to_cultivation(d: Dossier, f: Facts) -> None:
+    """The effect of every way back to cultivation (继续培养): the original activist date is
+    kept, the candidacy starts afresh, and with it every dated window of its records (branch
+    review, publicity and its objections, vote, approval talk)."""
+    d.candidate_on = None
+    d.publicity_started_on = None
+    d.voted_on = None
 
 
 STAGE = Stage(
@@ -139,7 +171,7 @@ STAGE = Stage(
     transitions=(
         TransitionDef(
             "designate_candidate", ("activist",), "training", BRANCH,
-            rules=(CULTIVATION_PERIOD, EVALUATIONS, SPONSORS, FILED),
+            rules=(CULTIVATION_PERIOD, EVALUATIONS, SPONSORS, FILED, CANDIDATE_FILED),
             effect=_start_candidacy,
             summary_en="Designate the activist as a development target.",
             summary_zh="确定为发展对象。",

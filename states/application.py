@@ -64,15 +64,20 @@ TALK_DEADLINE = Rule(
 
 
 def _talk_done(f: Facts):
-    if not f.dossier.records_of("talk"):
-        return fail("No application talk is recorded.", "尚无入党申请谈话记录。")
+    # Dated on or before the designation: the facts are judged as of the act's date.
+    if not f.dossier.records_of("talk", since=f.dossier.applied_on):
+        return fail(
+            f"No application talk dated between the application ({f.dossier.applied_on}) and "
+            f"the designation ({f.on}) is recorded.",
+            f"尚无{f.dossier.applied_on}（申请）至{f.on}（确定为积极分子）期间的入党申请谈话记录。",
+        )
     return None
 
 
 TALK_DONE = Rule(
     "talk_done",
-    "An application talk is recorded.",
-    "已进行入党申请谈话。",
+    "An application talk is recorded, dated between the application and the designation.",
+    "入党申请后、确定为入党积极分子前已进行入党申请谈话。",
     _talk_done,
     article="Art. 7",
 )

@@ -20,6 +20,7 @@ def _vote_date(d: Dossier) -> date | None:
 
 
 def approval_due(d: Dossier, rb: Rulebook) -> date:
+    """The deadline in force: 3 months from the vote, 6 with an `extension_reason`."""
     voted = _vote_date(d)
     extended = bool(d.records_of("extension_reason", since=voted))
     return add_months(voted, rb.approval_extended_months if extended else rb.approval_months)
@@ -36,13 +37,19 @@ def _approval_deadline(f: Facts):
     return None
 
 
+def _late_reason(f: Facts) -> bool:
+    return bool(f.dossier.records_of("late_reason", since=_vote_date(f.dossier)))
+
+
 APPROVAL_DEADLINE = Rule(
     "approval_deadline",
     "Approved within {approval_months} months of the branch vote, or within "
-    "{approval_extended_months} months where an extension reason is recorded.",
+    "{approval_extended_months} months where an extension reason is recorded; later only "
+    "with a recorded late reason, and then always listed as late by the compliance report.",
     "支部大会讨论通过后{approval_months}个月内审批；有特殊情况的可延长至"
-    "{approval_extended_months}个月。",
+    "{approval_extended_months}个月；逾期审批须记录情况说明，并列入合规报告。",
     _approval_deadline,
+    excused=_late_reason,
     deadline=lambda d, rb, cal: (
         Deadline("approval_deadline", approval_due(d, rb), "Committee approval", "党委审批")
         if d.state in APPROVAL_STATES else None
@@ -52,18 +59,20 @@ APPROVAL_DEADLINE = Rule(
 
 
 def _approval_talk(f: Facts):
-    if not f.dossier.records_of("approval_talk", since=f.dossier.voted_on):
+    voted = f.dossier.voted_on
+    if not f.dossier.records_of("approval_talk", since=voted):
         return fail(
-            f"No talk by a committee member or organiser since the vote ({f.dossier.voted_on}) "
-            "is recorded.",
-            f"支部大会（{f.dossier.voted_on}）后尚无党委委员或组织员谈话记录。",
+            f"No talk by a committee member or organiser dated between the vote ({voted}) and "
+            f"the approval ({f.on}) is recorded.",
+            f"尚无{voted}（支部大会）至{f.on}（审批）期间党委委员或组织员的谈话记录。",
         )
     return None
 
 
 APPROVAL_TALK = Rule(
     "approval_talk",
-    "A committee member's or organiser's talk with the candidate, on or after the vote.",
+    "A committee member's or organiser's talk with the candidate, dated between the vote and "
+    "the approval.",
     "审批前党委委员或组织员同发展对象谈话。",
     _approval_talk,
 )
@@ -80,6 +89,8 @@ STAGE = Stage(
         RecordType("approval_talk", "审批前谈话", "talk before approval", COMMITTEE,
                    ("approval",), (Param("by", "text"),)),
         RecordType("extension_reason", "延长审批期限的特殊情况", "reason to extend approval",
+                   COMMITTEE, APPROVAL_STATES, (Param("reason", "text"),)),
+        RecordType("late_reason", "超期审批的情况说明", "reason for a late approval",
                    COMMITTEE, APPROVAL_STATES, (Param("reason", "text"),)),
     ),
     transitions=(

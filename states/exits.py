@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from states.activist import back_to_cultivation
 from states.probation import PROBATION_STATES
 from workflow.domain.dossier import Dossier
 from workflow.domain.procedure import Stage, StateDef, TransitionDef
@@ -34,13 +35,6 @@ def _close(d: Dossier, f: Facts) -> None:
     d.closing_reason = f.payload["reason"]
 
 
-def _back_to_cultivation(d: Dossier, f: Facts) -> None:
-    # The original activist date is kept (继续培养); the candidacy starts afresh.
-    d.candidate_on = None
-    d.publicity_started_on = None
-    d.voted_on = None
-
-
 STAGE = Stage(
     states=(
         StateDef("rejected", "未被接收", "not admitted", final=True),
@@ -62,17 +56,20 @@ STAGE = Stage(
             summary_zh="本人撤回申请。",
         ),
         TransitionDef(
-            "disqualify", PROBATION_STATES, "disqualified", BRANCH,
-            rules=(REASON_GIVEN,), params=REASON, effect=_close,
-            summary_en="Cancel the probationary membership.",
-            summary_zh="取消预备党员资格。",
-            article="Art. 32",
-        ),
-        TransitionDef(
             "return_to_activist", CANDIDACY, "activist", BRANCH_OR_COMMITTEE,
-            rules=(REASON_GIVEN,), params=REASON, effect=_back_to_cultivation,
+            rules=(REASON_GIVEN,), params=REASON, effect=back_to_cultivation,
             summary_en="Return to cultivation as an activist (e.g. the vote did not pass).",
             summary_zh="继续作为入党积极分子培养。",
+        ),
+    ),
+    retired=(
+        TransitionDef(
+            "disqualify", PROBATION_STATES, "disqualified", BRANCH,
+            rules=(REASON_GIVEN,), params=REASON, effect=_close,
+            summary_en="Cancel the probationary membership (revision 1; now a motion of "
+                       "hold_conversion_vote approved by approve_conversion).",
+            summary_zh="取消预备党员资格（第1版规则）。",
+            article="Art. 32",
         ),
     ),
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from states.publicity import open_publicity
 from workflow.domain.procedure import RecordType, Stage, StateDef, TransitionDef
-from workflow.domain.roles import BRANCH, BRANCH_OR_COMMITTEE, COMMITTEE
+from workflow.domain.roles import BRANCH, COMMITTEE
 from workflow.domain.rules import Facts, Param, Rule, fail
 
 
@@ -29,11 +29,13 @@ STAGE = Stage(
     states=(StateDef("pre_review", "支部审查·党委预审", "branch review and committee pre-review",
                      article="Art. 19"),),
     records=(
+        # Before the publicity (Art. 19) and, again, before the conversion publicity (Art. 33).
         RecordType("branch_review", "支部委员会审查", "branch committee review", BRANCH,
-                   ("political_review", "pre_review"), (Param("summary", "text"),),
-                   article="Art. 19"),
+                   ("pre_review", "probationary"), (Param("summary", "text"),),
+                   article="Art. 19, 33"),
+        # Issued after the pre-review, i.e. once the publicity has started.
         RecordType("volunteer_form", "发放入党志愿书", "application form issued",
-                   BRANCH_OR_COMMITTEE, ("pre_review", "publicity", "vote"), article="Art. 19"),
+                   COMMITTEE, ("publicity", "vote"), article="Art. 19, 22"),
     ),
     transitions=(
         TransitionDef(

@@ -6,7 +6,8 @@ from datetime import timedelta
 
 from workflow.domain.calendar import WorkingDayCalendar, WorkingDaySpan
 from workflow.domain.dossier import Dossier, Record
-from workflow.domain.procedure import RecordType, Stage, StateDef, TransitionDef
+from workflow.domain.errors import Message
+from workflow.domain.procedure import Publicity, RecordType, Stage, StateDef, TransitionDef
 from workflow.domain.roles import BRANCH_OR_COMMITTEE, COMMITTEE
 from workflow.domain.rulebook import Rulebook
 from workflow.domain.rules import Deadline, Facts, Param, Rule, fail
@@ -94,14 +95,17 @@ def _check_resolution(d: Dossier, record: Record) -> dict[str, str]:
     objection_id = record.data["objection_id"]
     pairs = {o.id: r for o, r in objections_of_current_publicity(d)}
     if objection_id not in pairs:
-        return {"objection_id": "no objection of this publicity has this id"}
+        return {"objection_id": Message("no objection of this publicity has this id",
+                                        "本次公示没有这个编号的意见")}
     if pairs[objection_id] is not None:
-        return {"objection_id": "this objection already has a resolution"}
+        return {"objection_id": Message("this objection already has a resolution",
+                                        "这条意见已有处理结果")}
     return {}
 
 
 STAGE = Stage(
     states=(StateDef("publicity", "公示", "publicity"),),
+    publicity=Publicity(PUBLICITY_STATES, publicity_span, objections_of_current_publicity),
     records=(
         RecordType("objection", "公示期间反映的问题", "objection", BRANCH_OR_COMMITTEE,
                    PUBLICITY_STATES, (Param("summary", "text"),)),

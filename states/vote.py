@@ -6,6 +6,7 @@ and a majority is of those entitled to vote, not of those present.
 
 from __future__ import annotations
 
+from states.activist import back_to_cultivation
 from workflow.domain.dossier import Dossier
 from workflow.domain.procedure import Stage, StateDef, TransitionDef
 from workflow.domain.roles import BRANCH
@@ -76,15 +77,27 @@ QUORUM = Rule(
 )
 
 
-def _majority(f: Facts):
+def _passed(f: Facts) -> bool:
     entitled, _, yes, *_ = _counts(f)
-    if yes * 2 <= entitled:
-        return fail(
-            f"No majority: {yes} in favour of {entitled} entitled to vote; more than half of "
-            "those entitled are required.",
-            f"赞成票{yes}票，未超过应到会有表决权人数{entitled}人的半数。",
-        )
-    return None
+    return yes * 2 > entitled
+
+
+# The trigger that keeps a valid meeting that did not pass, by the state it meets in.
+FAILED_VOTE_TRIGGER = {"vote": "record_failed_vote"}
+
+
+def _majority(f: Facts):
+    if _passed(f):
+        return None
+    entitled, _, yes, *_ = _counts(f)
+    trigger = FAILED_VOTE_TRIGGER.get(f.dossier.state, "record_failed_conversion_vote")
+    return fail(
+        f"No majority: {yes} in favour of {entitled} entitled to vote; more than half of "
+        f"those entitled are required. A valid meeting that did not pass is recorded with "
+        f"'{trigger}'.",
+        f"赞成票{yes}票，未超过应到会有表决权人数{entitled}人的半数。"
+        f"会议有效但未通过的，请以“{trigger}”记录表决结果。",
+    )
 
 
 MAJORITY = Rule(
@@ -99,6 +112,54 @@ MAJORITY = Rule(
 VOTE_RULES = (VOTE_COUNTS, QUORUM, MAJORITY)
 
 
+def _not_passed(f: Facts):
+    if _passed(f):
+        entitled, _, yes, *_ = _counts(f)
+        return fail(
+            f"The motion passed: {yes} in favour of {entitled} entitled to vote is more than "
+            "half; record the resolution itself, not a failed vote.",
+            f"赞成票{yes}票，已超过应到会有表决权人数{entitled}人的半数，会议已通过，"
+            "不应记录为未通过。",
+        )
+    return None
+
+
+NOT_PASSED = Rule(
+    "not_passed",
+    "Votes in favour do not exceed half of the members entitled to vote.",
+    "赞成人数未超过应到会有表决权的正式党员的半数。",
+    _not_passed,
+    inputs=VOTE_INPUTS,
+    article="Art. 21",
+    revision=2,
+)
+
+# A valid meeting that did not pass: consistent counts, a quorum, and no majority.
+FAILED_VOTE_RULES = (VOTE_COUNTS, QUORUM, NOT_PASSED)
+
+
+def _volunteer_form(f: Facts):
+    since = f.dossier.publicity_started_on
+    if not f.dossier.records_of("volunteer_form", since=since):
+        return fail(
+            f"No application form (入党志愿书) issued between the pre-review ({since}) and the "
+            f"vote ({f.on}) is recorded.",
+            f"尚无{since}（党委预审）至{f.on}（支部大会）期间发放入党志愿书的记录。",
+        )
+    return None
+
+
+VOLUNTEER_FORM = Rule(
+    "volunteer_form",
+    "The application form (入党志愿书) was issued between the pre-review (the start of the "
+    "publicity) and the vote.",
+    "党委预审合格后、支部大会讨论前发放入党志愿书。",
+    _volunteer_form,
+    article="Art. 19, 22",
+    revision=2,
+)
+
+
 def _admission_vote(d: Dossier, f: Facts) -> None:
     d.voted_on = f.on
 
@@ -109,10 +170,19 @@ STAGE = Stage(
     transitions=(
         TransitionDef(
             "hold_vote", ("vote",), "approval", BRANCH,
-            rules=VOTE_RULES, params=VOTE_PARAMS, effect=_admission_vote,
+            rules=(VOLUNTEER_FORM, *VOTE_RULES), params=VOTE_PARAMS, effect=_admission_vote,
             summary_en="Record the branch general meeting's resolution to admit.",
             summary_zh="支部大会讨论通过，接收为预备党员。",
             article="Art. 20–21",
+        ),
+        TransitionDef(
+            # The meeting, its counts and its outcome stay in the log; the dossier returns
+            # to cultivation with its activist date (the branch may then `reject`).
+            "record_failed_vote", ("vote",), "activist", BRANCH,
+            rules=FAILED_VOTE_RULES, params=VOTE_PARAMS, effect=back_to_cultivation,
+            summary_en="Record a valid branch general meeting that did not admit.",
+            summary_zh="支部大会讨论未通过，继续培养。",
+            article="Art. 21–22",
         ),
     ),
 )

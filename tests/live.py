@@ -55,3 +55,13 @@ def live_server(database_url: str, instance: Path, *, workers: int = 2,
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+def load_demo(database_url: str, instance: Path) -> str:
+    """Run `recruitflow demo` on the database as the README does; its output (tokens and
+    logins)."""
+    demo = subprocess.run([sys.executable, "-m", "api.cli", "demo"],
+                          env=server_env(database_url, instance),
+                          capture_output=True, text=True, timeout=300)
+    assert demo.returncode == 0, demo.stderr[-2000:]
+    return demo.stdout

@@ -25,6 +25,10 @@ class UserCreate(Schema):
     name = Text(required=True, max_length=200)
     role = fields.String(required=True, validate=validate.OneOf([r.value for r in Role]))
     organization_id = Id(required=True)
+    login = Text(load_default=None, max_length=100, metadata={
+        "description": "sign-in name for the web interface (with `password`)"})
+    password = fields.String(load_default=None, load_only=True, validate=validate.Length(
+        max=200), metadata={"description": "8–200 characters; only its Argon2 hash is kept"})
 
 
 class UserCreated(Schema):
@@ -32,6 +36,7 @@ class UserCreated(Schema):
     name = fields.String()
     role = fields.String()
     organization_id = fields.Integer()
+    login = fields.String(allow_none=True)
     token = fields.String(metadata={"description": "shown this once; only its hash is kept"})
 
 
@@ -74,3 +79,13 @@ class TokenRequest(Schema):
 
 class TokenIssued(UserOut):
     token = fields.String(metadata={"description": "shown this once; only its hash is kept"})
+class PasswordReset(Schema):
+    login = Text(load_default=None, max_length=100, metadata={
+        "description": "a new sign-in name (required if the user has none yet)"})
+    password = fields.String(load_default=None, validate=validate.Length(max=200), metadata={
+        "description": "the new password; generated when left out"})
+
+
+class PasswordResetOut(Schema):
+    login = fields.String()
+    password = fields.String(metadata={"description": "shown this once"})

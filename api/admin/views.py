@@ -7,6 +7,8 @@ from api.admin.schemas import (
     MemberOut,
     OrganizationCreate,
     OrganizationOut,
+    PasswordReset,
+    PasswordResetOut,
     TokenIssued,
     TokenRequest,
     UserCreate,
@@ -20,7 +22,7 @@ from api.idempotency import idempotent
 from api.runtime import runtime
 from workflow.domain.roles import Role
 from workflow.store.access import UserRow
-from workflow.usecases import access, services
+from workflow.usecases import access, accounts, services
 
 blp = Blueprint("admin", __name__, url_prefix="/api/v1",
                 description="Organisations, users and the member registry.")
@@ -47,7 +49,8 @@ def create_user(data):
     rt = runtime()
     user_id, token = services.create_user(uow=rt.uow, env=rt.env, actor=current_actor(),
                                           name=data["name"], role=Role(data["role"]),
-                                          organization_id=data["organization_id"])
+                                          organization_id=data["organization_id"],
+                                          login=data["login"], password=data.pop("password"))
     return {**data, "id": user_id, "token": token}, 201
 
 
@@ -88,6 +91,15 @@ def replace_token(data, user_id: int):
     user, token = access.replace_token(uow=rt.uow, env=rt.env, actor=current_actor(),
                                        user_id=user_id, expires_on=data["expires_on"])
     return {**user_out(user), "token": token}, 201
+@blp.route("/users/<int:user_id>/password", methods=["POST"])
+@blp.arguments(PasswordReset)
+@blp.response(200, PasswordResetOut)
+def reset_password(data, user_id):
+    """Admin: set a user's web password (generated when not given), and optionally its login.
+    The user's open web sessions end."""
+    login, password = accounts.reset_password(uow=runtime().uow, actor=current_actor(),
+                                              user_id=user_id, **data)
+    return {"login": login, "password": password}
 
 
 @blp.route("/members", methods=["POST"])

@@ -7,11 +7,13 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 import states
 from api.base import MAX_ID, Day, Flag, Id, Schema, Text, field_for
+from api.openapi import Alternatives
 
 _PROCEDURE = states.PROCEDURE
 STATES = [s.name for s in _PROCEDURE.states]
 TRIGGERS = _PROCEDURE.triggers()
 RECORD_TYPES = [r.name for r in _PROCEDURE.records]
+STATE_LABELS = {s.name: s.label_zh for s in _PROCEDURE.states}
 
 
 class ApplicantCreate(Schema):
@@ -28,6 +30,32 @@ class ApplicantCreate(Schema):
         r"^[0-9]{17}[0-9Xx]$", error="An 18-character resident ID number."))
     phone = fields.String(validate=validate.Regexp(
         r"^\+?[0-9][0-9 -]{2,30}$", error="Digits, spaces and dashes, up to 32 characters."))
+
+
+class ApplicantCorrection(Schema):
+    """A correction of the profile: any field of the creation but the branch, and a reason."""
+
+    name = Text(max_length=100)
+    gender = fields.String(validate=validate.OneOf(["male", "female"]))
+    birth_date = Day()
+    applied_on = Day()
+    ethnicity = Text(max_length=50, allow_none=True)
+    education = Text(max_length=50, allow_none=True)
+    occupation = Text(max_length=100, allow_none=True)
+    frontline = Flag(allow_none=True)
+    id_number = ApplicantCreate._declared_fields["id_number"]
+    phone = ApplicantCreate._declared_fields["phone"]
+    reason = Text(required=True, max_length=2000)
+
+
+class VoidRequest(Schema):
+    reason = Text(required=True, max_length=2000)
+
+
+class TransferRequest(Schema):
+    branch_id = Id(required=True)
+    reason = Text(required=True, max_length=2000)
+    effective_date = Day(required=True)
 
 
 class ApplicantListQuery(Schema):
@@ -95,6 +123,77 @@ class _RecordBase(Schema):
 RecordRequest = _RecordBase.from_dict(_union_fields(_PROCEDURE.records), name="RecordRequest")
 
 
+# The document's view of the two bodies above: one schema per trigger (per record type),
+# chosen by `trigger` (`type`), generated from the same declarations, with an example each.
+
+EXAMPLE_DAY = "2026-11-27"
+# Example values by field name, where the kind alone would make a nonsensical one (vote
+# counts that add up); any other field gets an example of its kind.
+EXAMPLES = {"entitled": 12, "present": 10, "in_favour": 9, "against": 1, "abstained": 0,
+            "written": 1, "hours": 24, "days": 3, "months": 6, "by": "王书记"}
+KIND_EXAMPLES = {"int": 1, "bool": True, "text": "……", "member": 1, "record": 1}
+
+
+def _example(param) -> object:
+    if param.name in EXAMPLES:
+        return EXAMPLES[param.name]
+    if param.kind == "choice":
+        return param.choices[0]
+    return KIND_EXAMPLES.get(param.kind, "……")
+
+
+def _camel(name: str) -> str:
+    return "".join(part.capitalize() for part in name.split("_"))
+
+
+def _alternative(name: str, description: str, chosen_by: str, value: str, day: str,
+                 params) -> tuple[type[Schema], dict]:
+    class Meta(Schema.Meta):
+        pass
+
+    Meta.description = description
+    declared = {
+        chosen_by: fields.String(required=True, validate=validate.OneOf([value])),
+        day: Day(required=True),
+        **{p.name: field_for(p) for p in params},
+        "Meta": Meta,
+    }
+    example = {chosen_by: value, day: EXAMPLE_DAY, **{p.name: _example(p) for p in params}}
+    return type(name, (Schema,), declared), example
+
+
+def _transition_alternatives() -> Alternatives:
+    schemas, examples = {}, {}
+    for trigger in TRIGGERS:
+        declared = [t for t in _PROCEDURE.transitions if t.trigger == trigger]
+        first = declared[0]
+        sources = sorted({s for t in declared for s in t.sources})
+        rules = sorted({r.id for t in declared for r in t.rules})
+        description = (
+            f"{first.summary_zh} {first.summary_en} From {', '.join(sources)} to "
+            f"{first.dest}; roles: {', '.join(sorted(first.roles))}; rules: "
+            f"{', '.join(rules) or 'none'}." + (f" ({first.article})" if first.article else ""))
+        schemas[trigger], examples[trigger] = _alternative(
+            _camel(trigger) + "Transition", description, "trigger", trigger, "effective_date",
+            first.params)
+    return Alternatives("trigger", schemas, examples)
+
+
+def _record_alternatives() -> Alternatives:
+    schemas, examples = {}, {}
+    for kind in _PROCEDURE.records:
+        description = (f"{kind.label_zh} ({kind.label_en}). In states: "
+                       f"{', '.join(kind.states)}; roles: {', '.join(sorted(kind.roles))}."
+                       + (f" ({kind.article})" if kind.article else ""))
+        schemas[kind.name], examples[kind.name] = _alternative(
+            _camel(kind.name) + "Record", description, "type", kind.name, "date", kind.params)
+    return Alternatives("type", schemas, examples)
+
+
+TransitionRequest.alternatives = _transition_alternatives()
+RecordRequest.alternatives = _record_alternatives()
+
+
 # Responses (documentation of what the presenters produce)
 
 
@@ -122,6 +221,8 @@ class RecordOut(Schema):
     type = fields.String()
     date = fields.Date()
     data = fields.Dict()
+    voided = fields.Boolean(metadata={
+        "description": "voided records stay in the dossier and its log but count no more"})
 
 
 class PublicityOut(Schema):
@@ -153,6 +254,9 @@ class DossierOut(Schema):
     rulebook = fields.String()
     dates = fields.Dict(keys=fields.String(), values=fields.Date(allow_none=True))
     extension_months = fields.Integer()
+    motion = fields.Dict(allow_none=True, metadata={
+        "description": "the branch meeting's resolution awaiting the committee's approval: "
+                       "motion (convert, extend, disqualify), months, reason, from"})
     closing_reason = fields.String(allow_none=True)
     publicity = fields.Nested(PublicityOut, allow_none=True)
     records = fields.List(fields.Nested(RecordOut))
@@ -168,6 +272,7 @@ class DossierSummary(Schema):
     name = fields.String()
     gender = fields.String()
     state = fields.String()
+    state_label = fields.String(metadata={"description": "the state in Chinese (入党积极分子…)"})
     version = fields.Integer()
     applied_on = fields.Date()
     updated_at = fields.DateTime()
@@ -199,6 +304,8 @@ class AuditEntryOut(Schema):
     recorded_at = fields.DateTime()
     request_id = fields.String(allow_none=True)
     rulebook_id = fields.String()
+    revision = fields.Integer(metadata={
+        "description": "the revision of the rulebook the act was judged by"})
 
 
 class LogOut(Schema):

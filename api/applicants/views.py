@@ -6,6 +6,8 @@ from flask import g, request, url_for
 
 from api.applicants import present
 from api.applicants.schemas import (
+    STATE_LABELS,
+    ApplicantCorrection,
     ApplicantCreate,
     ApplicantListQuery,
     DossierOut,
@@ -13,7 +15,9 @@ from api.applicants.schemas import (
     LogOut,
     RecordCreated,
     RecordRequest,
+    TransferRequest,
     TransitionRequest,
+    VoidRequest,
 )
 from api.auth import authenticate, current_actor
 from api.base import Blueprint, answer
@@ -38,8 +42,9 @@ def expected_version() -> int | None:
         return None
     if request.if_match.star_tag:
         return None
-    tags = list(request.if_match)
-    if len(tags) == 1 and tags[0] and tags[0].isdigit() and len(tags[0]) < 10:
+    # An empty tag (`If-Match: ""`) parses as None: it names no version.
+    tags = [tag for tag in request.if_match if tag]
+    if len(tags) == 1 and tags[0].isdigit() and len(tags[0]) < 10:
         return int(tags[0])
     # An ETag this service never issued cannot match any version.
     return -1
@@ -67,7 +72,7 @@ def list_applicants(query):
     rt = runtime()
     items, total = services.list_dossiers(uow=rt.uow, actor=current_actor(), **query)
     return {
-        "items": items,
+        "items": [{**item, "state_label": STATE_LABELS[item["state"]]} for item in items],
         "total": total,
         "page": query["page"],
         "per_page": query["per_page"],
@@ -83,7 +88,56 @@ def get_applicant(dossier_id: int):
     return answer(present.dossier(view, actor), headers={"ETag": etag(view.dossier.version)})
 
 
+@blp.route(DOSSIER, methods=["PATCH"])
+@blp.refuses(409, 412)
+@idempotent
+@blp.arguments(ApplicantCorrection)
+@blp.response(200, DossierOut)
+def correct_applicant(data, dossier_id: int):
+    """Correct the profile, with a reason; the log keeps the old and the new values."""
+    rt, actor = runtime(), current_actor()
+    reason = data.pop("reason")
+    view = services.correct_profile(
+        uow=rt.uow, env=rt.env, actor=actor, dossier_id=dossier_id, changes=data,
+        reason=reason, expected_version=expected_version(), request_id=g.request_id,
+    )
+    return answer(present.dossier(view, actor), headers={"ETag": etag(view.dossier.version)})
+
+
+@blp.route(DOSSIER + "/records/<int(max=2147483647):record_id>/void", methods=["POST"])
+@blp.refuses(409, 412)
+@idempotent
+@blp.arguments(VoidRequest)
+@blp.response(200, DossierOut)
+def void_record(data, dossier_id: int, record_id: int):
+    """Void a record: it stays in the dossier and its log, and counts no more."""
+    rt, actor = runtime(), current_actor()
+    view = services.void_record(
+        uow=rt.uow, env=rt.env, actor=actor, dossier_id=dossier_id, record_id=record_id,
+        reason=data["reason"], expected_version=expected_version(), request_id=g.request_id,
+    )
+    return answer(present.dossier(view, actor), headers={"ETag": etag(view.dossier.version)})
+
+
+@blp.route(DOSSIER + "/transfer", methods=["POST"])
+@blp.refuses(409, 412)
+@idempotent
+@blp.arguments(TransferRequest)
+@blp.response(200, DossierOut)
+def transfer_applicant(data, dossier_id: int):
+    """Move the dossier to another branch in the caller's scope (state, dates and records
+    stay)."""
+    rt, actor = runtime(), current_actor()
+    view = services.transfer(
+        uow=rt.uow, env=rt.env, actor=actor, dossier_id=dossier_id,
+        branch_id=data["branch_id"], reason=data["reason"], on=data["effective_date"],
+        expected_version=expected_version(), request_id=g.request_id,
+    )
+    return answer(present.dossier(view, actor), headers={"ETag": etag(view.dossier.version)})
+
+
 @blp.route(DOSSIER + "/records", methods=["POST"])
+@blp.refuses(409, 412)
 @idempotent
 @blp.arguments(RecordRequest)
 @blp.response(201, RecordCreated)
@@ -101,6 +155,7 @@ def add_record(data, dossier_id: int):
 
 
 @blp.route(DOSSIER + "/transitions", methods=["POST"])
+@blp.refuses(409, 412)
 @idempotent
 @blp.arguments(TransitionRequest)
 @blp.response(200, DossierOut)
@@ -121,4 +176,6 @@ def get_log(dossier_id: int):
     """The dossier's audit entries, oldest first."""
     rt = runtime()
     entries = services.dossier_log(uow=rt.uow, actor=current_actor(), dossier_id=dossier_id)
-    return answer({"dossier_id": dossier_id, "entries": [present.entry(e) for e in entries]})
+    actor = current_actor()
+    return answer({"dossier_id": dossier_id,
+                   "entries": [present.entry(e, actor) for e in entries]})

@@ -12,7 +12,7 @@ import click
 from flask.cli import AppGroup
 
 from api.runtime import runtime
-from workflow.domain.errors import Invalid
+from workflow.domain.errors import Invalid, NotFound
 from workflow.usecases.auditing import services
 from workflow.usecases.auditing.chain import Checkpoint
 from workflow.usecases.auditing.export import FORMATS, WRITERS
@@ -103,15 +103,20 @@ def compliance_command(dossier_id: int | None, as_json: bool) -> None:
     recorded against its rules."""
     rt = runtime()
     count = 0
-    for finding in services.compliance(uow=rt.uow, env=rt.env, actor=COMMAND_LINE,
-                                       dossier_id=dossier_id):
+    try:
+        findings = services.compliance(uow=rt.uow, env=rt.env, actor=COMMAND_LINE,
+                                       dossier_id=dossier_id)
+    except NotFound as error:
+        raise click.ClickException(error.message) from error
+    for finding in findings:
         count += 1
         if as_json:
             click.echo(json.dumps(asdict(finding), ensure_ascii=False, default=str))
         else:
             entry = f" entry {finding.seq}" if finding.seq else ""
             due = f" (due {finding.due})" if finding.due else ""
-            click.echo(f"dossier {finding.dossier_id}{entry} {finding.on} {finding.rule} "
-                       f"{finding.status}{due}: {finding.message_en} {finding.message_zh}")
+            click.echo(f"dossier {finding.dossier_id} {finding.name}（{finding.branch_name}）"
+                       f"{entry} {finding.on} {finding.rule} {finding.status}{due}: "
+                       f"{finding.message_en} {finding.message_zh}")
     if not as_json:
         click.echo(f"{count} findings")

@@ -110,6 +110,8 @@ class ComplianceQuery(Schema):
 
 class FindingOut(Schema):
     dossier_id = fields.Integer()
+    name = fields.String(metadata={"description": "the person of the dossier"})
+    branch_name = fields.String()
     rule = fields.String()
     status = fields.String(metadata={"description": "late, missing or failed"})
     seq = fields.Integer(allow_none=True)

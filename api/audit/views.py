@@ -22,7 +22,7 @@ from api.auth import authenticate, current_actor, reads_only
 from api.base import Blueprint
 from api.errors import prefers_chinese
 from api.runtime import runtime
-from workflow.domain.errors import Invalid
+from workflow.domain.errors import Invalid, Message
 from workflow.usecases.auditing import services
 from workflow.usecases.auditing.chain import Checkpoint
 from workflow.usecases.auditing.export import MEDIA_TYPES, WRITERS
@@ -48,7 +48,8 @@ def list_entries(query):
         uow=runtime().uow, actor=current_actor(), filters=_filters(query),
         after_id=int(cursor) if cursor else None, limit=query["limit"],
     )
-    items = [{**present.entry(e), "dossier_id": e.dossier_id, "prev_hash": e.prev_hash,
+    actor = current_actor()
+    items = [{**present.entry(e, actor), "dossier_id": e.dossier_id, "prev_hash": e.prev_hash,
               "hash": e.hash} for e in entries]
     return {"items": items, "next_cursor": str(next_id) if next_id is not None else None}
 
@@ -94,7 +95,7 @@ def verify_against_checkpoint(data):
     try:
         checkpoint = Checkpoint.from_json(data)
     except ValueError as error:
-        raise Invalid({"heads": str(error)}) from error
+        raise Invalid({"heads": Message(str(error), f"检查点无效：{error}")}) from error
     rt = runtime()
     return _verification(services.verify(uow=rt.uow, env=rt.env, actor=current_actor(),
                                          checkpoint=checkpoint))

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from icalendar import Calendar, Event, vDuration
 
+from api.zh import chinese_date
 from workflow.domain.actors import Actor
 from workflow.usecases.agenda import AgendaItem
 
@@ -33,8 +34,10 @@ def agenda_calendar(actor: Actor, items: Iterable[AgendaItem], *, now: datetime,
         event.add("dtend", item.due + timedelta(days=1))
         overdue = "【已逾期】" if item.overdue else ""
         event.add("summary", f"{overdue}{item.title_zh}：{item.name}（{item.branch_name}）")
-        event.add("description", f"{item.title_en} — dossier {item.dossier_id}, "
-                                 f"rule {item.rule}, due {item.due.isoformat()}")
+        # Calendar apps send no Accept-Language: the feed is for Chinese secretaries.
+        event.add("description", f"{item.title_zh}：{item.name}（{item.branch_name}，档案"
+                                 f"{item.dossier_id}），{chinese_date(item.due)}到期"
+                                 f"{'，已逾期' if item.overdue else ''}。规则：{item.rule}。")
         event.add("categories", [item.rule])
         event.add("transp", "TRANSPARENT")
         calendar.add_component(event)

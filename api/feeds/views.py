@@ -36,6 +36,7 @@ def issue():
 
 @blp.route("", methods=["DELETE"])
 @own_settings
+@blp.refuses(404)
 @blp.response(204)
 def revoke():
     """Revoke your calendar URL."""

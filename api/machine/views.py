@@ -16,8 +16,13 @@ blp.before_request(authenticate)
 
 class WorkflowOut(Schema):
     initial_state = fields.String()
+    revision = fields.Integer(metadata={
+        "description": "the revision of the rulebook the procedure encodes (audit entries "
+                       "name theirs)"})
     states = fields.List(fields.Dict())
     triggers = fields.List(fields.Dict())
+    retired_triggers = fields.List(fields.Dict(), metadata={
+        "description": "triggers of earlier revisions, named by older audit entries"})
     creation_rules = fields.List(fields.String())
     records = fields.List(fields.Dict())
     rules = fields.List(fields.Dict())

@@ -1,4 +1,5 @@
-"""`PATCH /api/v1/organizations/<id>`: a committee's objection contact for its publicities."""
+"""`GET /api/v1/organizations[/<id>]`: the organisations of the caller's scope in tree order;
+`PATCH /api/v1/organizations/<id>`: a committee's objection contact for its publicities."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from api.auth import authenticate, current_actor
 from api.base import Blueprint, Schema, Text
 from api.runtime import runtime
 from workflow.store.organizations import CONTACT_FIELDS, ObjectionContact
-from workflow.usecases import publicity
+from workflow.usecases import directory, publicity
 
 blp = Blueprint("organizations", __name__, url_prefix="/api/v1/organizations",
-                description="A committee's contact for objections to its publicities.")
+                description="The organisations of your scope; a committee's contact for "
+                            "objections to its publicities.")
 blp.before_request(authenticate)
 
 
@@ -39,9 +41,41 @@ class OrganizationContactOut(Schema):
     objection_address = fields.String(allow_none=True)
 
 
+class OrganizationNodeOut(OrganizationContactOut):
+    level = fields.Integer(metadata={
+        "description": "depth below your own organisation (0: it; an administrator of the "
+                       "whole tree sees its top committees at 1)"})
+
+
+class OrganizationList(Schema):
+    items = fields.List(fields.Nested(OrganizationNodeOut), metadata={
+        "description": "tree order: each organisation before those under it"})
+
+
 def contact_out(c: ObjectionContact) -> dict:
     return {"id": c.id, "name": c.name, "kind": c.kind, "parent_id": c.parent_id,
             **{f: getattr(c, f) for f in CONTACT_FIELDS}}
+
+
+def node_out(node: directory.OrganizationNode) -> dict:
+    return {**contact_out(node.contact), "level": node.level}
+
+
+@blp.route("", methods=["GET"])
+@blp.response(200, OrganizationList)
+def list_organizations():
+    """The organisations of your scope, in tree order, with `parent_id` and `kind`."""
+    nodes = directory.organizations(uow=runtime().uow, actor=current_actor())
+    return {"items": [node_out(n) for n in nodes]}
+
+
+@blp.route("/<int(max=2147483647):organization_id>", methods=["GET"])
+@blp.response(200, OrganizationNodeOut)
+def get_organization(organization_id: int):
+    """One organisation of your scope (404 outside it)."""
+    node = directory.organization(uow=runtime().uow, actor=current_actor(),
+                                  organization_id=organization_id)
+    return node_out(node)
 
 
 @blp.route("/<int(max=2147483647):organization_id>", methods=["PATCH"])

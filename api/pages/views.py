@@ -6,33 +6,28 @@ here from the board, and only the fields PROCEDURE.md allows the public to see.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import Blueprint, render_template, request
 
 from api.runtime import runtime
+from api.zh import GENDER, chinese_date, chinese_month
+from workflow.domain.errors import NotFound
+from workflow.store.organizations import ObjectionContact
 from workflow.usecases import publicity
-from workflow.usecases.publicity import Board
 from workflow.usecases.services import Notice
 
 blp = Blueprint("pages", __name__)
 
-GENDER = {"male": "男", "female": "女"}
 KIND = {"admission": "接收预备党员公示", "conversion": "转正公示"}
-
-
-def chinese_date(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def notice_view(n: Notice) -> dict[str, Any]:
     """The public fields of a notice, ready to show."""
-    year, month = n.birth_month.split("-")
     return {
         "name": n.name,
         "gender": GENDER.get(n.gender, n.gender),
-        "birth_month": f"{year}年{int(month)}月",
+        "birth_month": chinese_month(n.birth_month),
         "branch": n.branch_name,
         "kind": n.kind,
         "kind_label": KIND[n.kind],
@@ -50,10 +45,29 @@ def _committee_filter() -> int | None:
     return request.args.get("committee", type=int)
 
 
-def _render(template: str, board: Board, selected: int | None):
+def channels(committee: ObjectionContact) -> str:
+    """How the public can reach the committee, as the notice says it: only the ways that
+    exist (a notice offering 来电 with no telephone number sends people nowhere)."""
+    ways = []
+    if committee.objection_phone:
+        ways.append("来电")
+    if committee.objection_address:
+        ways.append("来信、来访")
+    if committee.objection_email:
+        ways.append("电子邮件")
+    return "、".join(ways)
+
+
+def _render(template: str, selected: int | None):
+    rt = runtime()
+    try:
+        board = publicity.board(uow=rt.uow, env=rt.env, committee_id=selected)
+    except NotFound:
+        return render_template("publicity/not_found.html", selected=selected), 404
     groups = [
         {
             "committee": g.committee,
+            "channels": channels(g.committee),
             "notices": [notice_view(n) for n in g.notices],
             "admission": [notice_view(n) for n in g.of_kind("admission")],
             "conversion": [notice_view(n) for n in g.of_kind("conversion")],
@@ -68,14 +82,10 @@ def _render(template: str, board: Board, selected: int | None):
 @blp.route("/publicity", methods=["GET"])
 def board_page():
     """The notice board: every publicity in progress, by committee."""
-    rt, selected = runtime(), _committee_filter()
-    board = publicity.board(uow=rt.uow, env=rt.env, committee_id=selected)
-    return _render("publicity/board.html", board, selected)
+    return _render("publicity/board.html", _committee_filter())
 
 
 @blp.route("/publicity/print", methods=["GET"])
 def print_page():
     """The notices to post on a bulletin board: A4, one notice per committee and kind."""
-    rt, selected = runtime(), _committee_filter()
-    board = publicity.board(uow=rt.uow, env=rt.env, committee_id=selected)
-    return _render("publicity/print.html", board, selected)
+    return _render("publicity/print.html", _committee_filter())

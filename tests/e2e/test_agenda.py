@@ -150,3 +150,37 @@ def test_the_end_of_probation_leaves_the_agenda_when_the_conversion_begins(clien
     clock.set_today(date(2026, 9, 1))  # long past the end of both probations
     assert set(items_of(agenda(client, org), dossier["id"])) == {"publicity_elapsed"}
     assert items_of(agenda(client, org), probationary["id"])["probation_end"]["overdue"]
+
+
+def test_an_extension_moves_the_end_of_probation_only_once_approved(client, rt, org, clock):
+    clock.set_today(date(2025, 9, 1))
+    dossier = dossier_in(client, rt, org, "conversion_vote")
+    did = dossier["id"]
+    voted = date.fromisoformat(dossier["dates"]["voted_on"])
+    counts = {"entitled": 10, "present": 8, "in_favour": 7, "against": 1, "abstained": 0}
+    on = date(2025, 8, 31)
+    assert fire(client, org, did, "hold_conversion_vote", on, "branch", motion="extend",
+                months=6, **counts).status_code == 200
+    # Voted, awaiting the committee: its approval falls due, counted from this meeting.
+    assert {k: v["due"] for k, v in items_of(agenda(client, org), did).items()} == {
+        "approval_deadline": add_months(on, 3).isoformat()}
+    assert fire(client, org, did, "approve_conversion", on + DAY, "committee").status_code == 200
+    # Approved: probation, six months longer, is on the agenda again.
+    assert {k: v["due"] for k, v in items_of(agenda(client, org), did).items()} == {
+        "probation_end": add_months(voted, 18).isoformat()}
+
+
+def test_a_voided_extension_reason_no_longer_extends_the_approval(client, rt, org, clock):
+    clock.set_today(date(2025, 5, 1))
+    dossier = dossier_in(client, rt, org, "approval")
+    did = dossier["id"]
+    voted = date.fromisoformat(dossier["dates"]["voted_on"])
+    reason = record(client, org, did, "extension_reason", date(2025, 5, 1), "committee",
+                    reason="外调未完成").json
+    assert items_of(agenda(client, org), did)["approval_deadline"]["due"] == \
+        add_months(voted, 6).isoformat()
+    voided = client.post(f"/api/v1/applicants/{did}/records/{reason['id']}/void",
+                         json={"reason": "误录"}, headers=org.headers("committee"))
+    assert voided.status_code == 200, voided.json
+    assert items_of(agenda(client, org), did)["approval_deadline"]["due"] == \
+        add_months(voted, 3).isoformat()

@@ -215,7 +215,8 @@ def _import_transition(rt, org, dossier_id: int, trigger: str, dest: str, on,
         tx.repo.append(entry_for(
             dossier_id=dossier_id, seq=read + 1, kind="transition", action=trigger,
             from_state=before, to_state=dest, effective_date=on, payload={}, actor=actor,
-            recorded_at=rt.env.now(), request_id=None, rulebook_id="2014"))
+            recorded_at=rt.env.now(), request_id=None, rulebook_id="2014",
+            revision=rt.env.procedure.revision))
         tx.commit()
 
 

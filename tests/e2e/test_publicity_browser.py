@@ -8,13 +8,11 @@ import http.client
 import json
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.live import live_server, server_env
+from tests.live import live_server, load_demo
 from workflow.usecases.demo import DEMO_CONTACT
 
 CHROMIUM = Path(os.environ.get("RECRUITFLOW_CHROMIUM", "/usr/bin/chromium"))
@@ -43,10 +41,7 @@ def _get(port: int, path: str) -> tuple[int, bytes]:
 def demo_server(app, database_url, tmp_path):
     """A gunicorn server on the test database, with the demo loaded (`app` empties it after)."""
     instance = tmp_path / "live"
-    demo = subprocess.run([sys.executable, "-m", "api.cli", "demo"],
-                          env=server_env(database_url, instance),
-                          capture_output=True, text=True, timeout=300)
-    assert demo.returncode == 0, demo.stderr[-2000:]
+    load_demo(database_url, instance)
     with live_server(database_url, instance) as port:
         yield port
 
@@ -108,4 +103,8 @@ def test_the_publicity_page_in_a_browser(demo_server, browser, database_url):
     phone.goto(f"http://127.0.0.1:{port}/publicity")
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert phone.locator("article.notice").count() == len(expected)
+    # Each date on one line: "2026年12月" above "4日" is not a date one can read.
+    broken = phone.evaluate("""[...document.querySelectorAll('time')]
+        .filter(t => t.getClientRects().length !== 1).map(t => t.textContent)""")
+    assert phone.locator("time").count() > 1 and broken == []
     phone.screenshot(path=ARTIFACTS / f"publicity-phone-{suffix}.png", full_page=True)

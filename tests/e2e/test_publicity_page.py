@@ -75,8 +75,16 @@ def test_the_filter_by_committee(client, rt, org, clock):
     clock.set_today(date(2025, 9, 30))
     dossier_in(client, rt, org, "publicity", finished_by=date(2025, 9, 26))
     assert "李明" in client.get(f"/publicity?committee={org.committee}").get_data(as_text=True)
-    other = client.get("/publicity?committee=9999").get_data(as_text=True)
-    assert "李明" not in other and "目前没有正在进行的公示" in other
+    for missing in (9999, org.branch):  # none, or not a committee: a wrong address
+        other = client.get(f"/publicity?committee={missing}")
+        assert other.status_code == 404 and other.mimetype == "text/html"
+        assert "没有这个党委" in other.get_data(as_text=True)
+        assert client.get(f"/publicity/print?committee={missing}").status_code == 404
+    far = client.get(f"/api/v1/organizations/{org.other_committee_branch}",
+                     headers=org.headers("admin")).json["parent_id"]
+    quiet = text_of(client.get(f"/publicity?committee={far}").get_data(as_text=True))
+    assert "李明" not in quiet and "目前没有正在进行的公示" in quiet
+    assert "以下同志正在公示中" not in quiet
     # A malformed filter is ignored, not an error.
     assert "李明" in client.get("/publicity?committee=abc").get_data(as_text=True)
 
@@ -100,8 +108,27 @@ def test_the_print_view_is_the_conventional_notice(client, rt, org, clock):
 def test_an_empty_board(client):
     response = client.get("/publicity")
     assert response.status_code == 200
-    assert "目前没有正在进行的公示" in response.get_data(as_text=True)
+    text = text_of(response.get_data(as_text=True))
+    assert "目前没有正在进行的公示" in text and "以下同志正在公示中" not in text
     assert client.get("/publicity/print").status_code == 200
+
+
+def test_the_printed_notice_offers_only_the_channels_that_exist(client, rt, org, clock):
+    clock.set_today(date(2025, 9, 30))
+    dossier_in(client, rt, org, "publicity", finished_by=date(2025, 9, 26))
+    url = f"/publicity/print?committee={org.committee}"
+    html = client.get(url).get_data(as_text=True)
+    text = text_of(html)
+    # No contact set: no channel is promised, and the committee is told before it prints.
+    assert "来电" not in text and "来信" not in text and "可向党委反映" in text
+    warning = re.search(r'<p class="screen warning" role="alert">(.*?)</p>', html, re.S)
+    assert warning and "尚未设置" in warning[1]
+    set_contact(client, org, org.committee, {"objection_phone": "010-12345678"})
+    text = text_of(client.get(url).get_data(as_text=True))
+    assert "可通过来电方式向党委反映" in text and "来信" not in text and "尚未设置" not in text
+    set_contact(client, org, org.committee, CONTACT)
+    text = text_of(client.get(url).get_data(as_text=True))
+    assert "可通过来电、来信、来访、电子邮件方式向党委反映" in text
 
 
 def test_a_year_without_a_table_is_flagged_on_the_page(client, rt, org, clock):

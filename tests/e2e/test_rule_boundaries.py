@@ -49,8 +49,8 @@ def test_publicity_over_national_day(client, rt, org, clock):
     assert refused.status_code == 422
     assert refused.json["reasons"][0]["earliest_date"] == "2025-10-10"
     feed = client.get("/api/v1/publicity").json["items"]
-    assert [(n["dossier_id"], n["elapsed"], n["working_days_left"]) for n in feed] == [
-        (did, False, 1)]
+    assert [(n["name"], n["elapsed"], n["working_days_left"]) for n in feed] == [
+        (dossier["name"], False, 1)]
     clock.set_today(date(2025, 10, 10))
     assert fire(client, org, did, "close_publicity", date(2025, 10, 10),
                 "committee").status_code == 200
@@ -76,7 +76,7 @@ def test_objections_block_the_close_until_resolved_and_not_upheld(client, rt, or
     again = record(client, org, did, "objection_resolution", closable, "committee",
                    objection_id=objection.json["id"], upheld=True, summary="x")
     assert again.status_code == 422
-    assert fire(client, org, did, "close_publicity", closable, "committee").status_code == 200
+    assert ok(fire(client, org, did, "close_publicity", closable, "committee"))
 
 
 def test_approval_deadline_three_months_then_six_with_a_reason(client, rt, org, clock):
@@ -91,27 +91,62 @@ def test_approval_deadline_three_months_then_six_with_a_reason(client, rt, org, 
     assert [r["rule"] for r in late.json["reasons"]] == ["approval_deadline"]
     assert record(client, org, did, "extension_reason", due + DAY, "committee",
                   reason="党委换届").status_code == 201
-    assert fire(client, org, did, "approve", due + DAY, "committee").status_code == 200
+    assert ok(fire(client, org, did, "approve", due + DAY, "committee"))
+
+
+COUNTS = {"entitled": 10, "present": 8, "in_favour": 7, "against": 1, "abstained": 0}
+
+
+def ok(response) -> bool:
+    return response.status_code == 200
 
 
 def test_probation_and_its_extension(client, rt, org, clock):
+    """An extension voted, approved, elapsed, then the conversion (Art. 32)."""
     dossier = walk(client, rt, org, clock, applied_on=date(2022, 1, 10),
                     target="probationary", today=date(2024, 4, 15))
     did = dossier["id"]
     voted = date.fromisoformat(dossier["dates"]["voted_on"])
     end = add_months(voted, 12)
     assert any(r["type"] == "conversion_application" for r in dossier["records"])
-    clock.set_today(end + 2 * DAY)
+    clock.set_today(end + 60 * DAY)
     refused = fire(client, org, did, "start_conversion_publicity", end - DAY, "committee")
     assert refused.json["reasons"][0]["earliest_date"] == end.isoformat()
-    short = fire(client, org, did, "extend_probation", end, "branch", months=5)
+    # Before probation has ended the meeting can only resolve to disqualify.
+    early = fire(client, org, did, "hold_conversion_vote", end - DAY, "branch",
+                 motion="extend", months=6, **COUNTS)
+    assert [r["rule"] for r in early.json["reasons"]] == ["motion_allowed"]
+    assert ok(fire(client, org, did, "start_conversion_publicity", end, "committee"))
+    closed = rt.env.calendar.working_days_from(end, 5).last_day + DAY
+    assert ok(fire(client, org, did, "close_conversion_publicity", closed, "committee"))
+    short = fire(client, org, did, "hold_conversion_vote", closed, "branch", motion="extend",
+                 months=5, **COUNTS)
     assert [r["rule"] for r in short.json["reasons"]] == ["extension_length"]
-    extended = fire(client, org, did, "extend_probation", end, "branch", months=6)
-    assert extended.status_code == 200
-    twice = fire(client, org, did, "extend_probation", end, "branch", months=6)
+    voted_extension = fire(client, org, did, "hold_conversion_vote", closed, "branch",
+                           motion="extend", months=6, **COUNTS)
+    assert voted_extension.json["state"] == "conversion_approval"
+    assert voted_extension.json["extension_months"] == 0  # not before the committee approves
+    assert voted_extension.json["motion"]["motion"] == "extend"
+    approved = fire(client, org, did, "approve_conversion", closed + DAY, "committee")
+    assert (approved.json["state"], approved.json["extension_months"]) == ("probationary", 6)
+    assert approved.json["motion"] is None
+    # The extended probation governs the next conversion publicity, to the day.
+    extended_end = add_months(voted, 18)
+    clock.set_today(extended_end + 30 * DAY)
+    refused = fire(client, org, did, "start_conversion_publicity", extended_end - DAY,
+                   "committee")
+    assert [r["rule"] for r in refused.json["reasons"]] == ["probation_elapsed"]
+    assert refused.json["reasons"][0]["earliest_date"] == extended_end.isoformat()
+    assert ok(fire(client, org, did, "start_conversion_publicity", extended_end, "committee"))
+    closed = rt.env.calendar.working_days_from(extended_end, 5).last_day + DAY
+    assert ok(fire(client, org, did, "close_conversion_publicity", closed, "committee"))
+    twice = fire(client, org, did, "hold_conversion_vote", closed, "branch", motion="extend",
+                 months=6, **COUNTS)
     assert [r["rule"] for r in twice.json["reasons"]] == ["extension_once"]
-    refused = fire(client, org, did, "start_conversion_publicity", end + DAY, "committee")
-    assert refused.json["reasons"][0]["earliest_date"] == add_months(voted, 18).isoformat()
+    assert ok(fire(client, org, did, "hold_conversion_vote", closed, "branch", **COUNTS))
+    member = fire(client, org, did, "approve_conversion", closed + 2 * DAY, "committee").json
+    assert member["state"] == "full_member"
+    assert member["dates"]["membership_on"] == extended_end.isoformat()
 
 
 def test_publicity_in_a_year_without_holiday_table_still_answers(client, rt, org, clock):

@@ -82,7 +82,7 @@ def test_the_database_gives_days_and_instants_as_they_are_hashed(rt, two_dossier
            # from here: its day becomes the last effective one).
            update(dossiers).where(dossiers.c.id == victim).values(
                version=odd.seq, last_effective_on=date(999, 1, 2)))
-    expected = {(e.dossier_id, e.seq): [*hashed_values(e, e.prev_hash), e.seq, e.hash]
+    expected = {(e.dossier_id, e.seq): [*hashed_values(e, e.prev_hash)[:14], e.seq, e.hash]
                 for d in two_dossiers for e in entries_of(rt, d)}
     with rt.uow.transaction() as tx:
         connection = tx.repo.connection

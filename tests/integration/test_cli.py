@@ -53,3 +53,12 @@ def test_rules_reference_is_generated_and_current(runner):
     committed = Path(__file__).parents[2] / "docs" / "RULES.md"
     assert committed.read_text(encoding="utf-8") == result.output, (
         "docs/RULES.md is stale: regenerate it with `recruitflow rules > docs/RULES.md`")
+
+
+def test_demo_refuses_a_database_that_holds_data_unless_forced(runner, client):
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    again = runner.invoke(args=["demo"])
+    assert again.exit_code != 0 and "already holds data" in again.output
+    assert "token" not in again.output
+    forced = runner.invoke(args=["demo", "--force"])
+    assert forced.exit_code == 0, forced.output

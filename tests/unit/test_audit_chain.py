@@ -40,7 +40,7 @@ def entry(seq: int = 1, **changes):
         dossier_id=3, seq=seq, kind="record", action="talk", from_state="applicant",
         to_state="applicant", effective_date=date(2025, 3, 8), payload={"by": "张三", "a": 1},
         actor=ACTOR, recorded_at=datetime(2025, 3, 8, 2, 0, 0, 5, tzinfo=UTC),
-        request_id="r1", rulebook_id="2014",
+        request_id="r1", rulebook_id="2014", revision=1,
     )
     values.update(changes)
     return entry_for(**values)
@@ -154,7 +154,7 @@ def stored_rows(dossier_id: int, n: int) -> list[list]:
                          payload={"n": seq, "by": "张三", "note": "引号\"\n"}), prev)
         values = hashed_values(e, prev)
         values[6] = json.dumps(values[6])
-        rows.append([*values, seq, e.hash, n, None])
+        rows.append([*values, seq, e.hash, n, 1, None, seq])
         prev = e.hash
     return rows
 
@@ -191,7 +191,8 @@ def versioned(rows: list[list], version: int) -> list[list]:
 def forged(rows: list[list]) -> list[list]:
     # A tamperer who knows the algorithm: an entry after the second, linked and hashed.
     values = [*rows[2][:6], {"by": "伪造"}, *rows[2][7:13], rows[1][15]]
-    row = [*values[:6], json.dumps(values[6]), *values[7:], 0, hash_values(values), 0, None]
+    row = [*values[:6], json.dumps(values[6]), *values[7:], 0, hash_values(values), 0, 1,
+           None, 0]
     return versioned(renumber([*rows[:2], row, *rows[2:]]), 6)
 
 

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from workflow.domain.dossier import Record
 from workflow.domain.errors import GuardFailed, Invalid, InvalidTransition, UnknownTrigger
 
 # ---------------------------------------------------------------------------- refusals
@@ -19,8 +20,10 @@ from workflow.domain.errors import GuardFailed, Invalid, InvalidTransition, Unkn
         ("vote", "approve"),
         ("probationary", "reject"),  # reject only before probation
         ("probationary", "return_to_activist"),
-        ("approval", "disqualify"),
-        ("activist", "extend_probation"),
+        ("approval", "hold_conversion_vote"),
+        ("activist", "record_failed_vote"),
+        ("conversion_vote", "approve_conversion"),
+        ("probationary", "refuse_conversion_resolution"),
         ("full_member", "withdraw"),
         ("rejected", "designate_activist"),
         ("withdrawn", "withdraw"),
@@ -29,13 +32,14 @@ from workflow.domain.errors import GuardFailed, Invalid, InvalidTransition, Unkn
 def test_a_trigger_not_valid_from_the_state_is_an_invalid_transition(make, state, trigger):
     dossier = make.dossier(state)
     with pytest.raises(InvalidTransition) as raised:
-        make.fire(dossier, trigger, date(2026, 1, 5), reason="x", months=6)
+        make.fire(dossier, trigger, date(2026, 1, 5), reason="x")
     assert (raised.value.trigger, raised.value.state) == (trigger, state)
     assert raised.value.code == "invalid_transition"
     assert dossier.state == state
 
 
-@pytest.mark.parametrize("trigger", ["fly_to_the_moon", "to_activist", "", "Designate_Activist"])
+@pytest.mark.parametrize("trigger", ["fly_to_the_moon", "to_activist", "", "Designate_Activist",
+                                     "extend_probation", "disqualify"])
 def test_a_nonsense_trigger_is_unknown(make, trigger):
     dossier = make.dossier("applicant")
     with pytest.raises(UnknownTrigger) as raised:
@@ -56,13 +60,13 @@ def test_guard_failed_lists_every_failing_rule(make):
     assert dossier.activist_on is None
 
 
-def test_guard_failed_lists_all_four_rules_of_designate_candidate(make):
+def test_guard_failed_lists_all_five_rules_of_designate_candidate(make):
     # Seven months of cultivation, nothing recorded: every rule of the trigger fails.
     dossier = make.dossier("activist", activist_on=date(2024, 3, 1))
     with pytest.raises(GuardFailed) as raised:
         make.fire(dossier, "designate_candidate", date(2024, 10, 1))
     assert [f.rule for f in raised.value.failures] == [
-        "cultivation_period", "evaluations", "sponsors", "filed",
+        "cultivation_period", "evaluations", "sponsors", "filed", "candidate_filed",
     ]
     assert raised.value.failures[0].earliest_date == date(2025, 3, 1)
     assert all(f.message_en and f.message_zh for f in raised.value.failures)
@@ -71,7 +75,7 @@ def test_guard_failed_lists_all_four_rules_of_designate_candidate(make):
 
 
 def test_a_failed_vote_changes_nothing(make):
-    dossier = make.dossier("vote", voted_on=None)
+    dossier = make.dossier("vote", voted_on=None, records=[FORM])
     with pytest.raises(GuardFailed) as raised:
         make.fire(dossier, "hold_vote", date(2025, 6, 20), entitled=10, present=5, in_favour=5,
                   against=0, abstained=0)
@@ -105,7 +109,7 @@ def test_designate_activist_sets_the_activist_date(make):
 
 
 def test_hold_vote_sets_the_vote_date(make):
-    dossier = make.dossier("vote", voted_on=None)
+    dossier = make.dossier("vote", voted_on=None, records=[FORM])
     make.fire(dossier, "hold_vote", date(2025, 6, 20), entitled=10, present=6, in_favour=6,
               against=0, abstained=0)
     assert dossier.state == "approval"
@@ -114,7 +118,8 @@ def test_hold_vote_sets_the_vote_date(make):
 
 
 def test_hold_conversion_vote_sets_the_conversion_vote_date(make):
-    dossier = make.dossier("conversion_vote", voted_on=date(2025, 6, 20))
+    dossier = make.dossier("conversion_vote", voted_on=date(2025, 6, 20),
+                           admitted_on=date(2025, 8, 1), records=[OATH])
     make.fire(dossier, "hold_conversion_vote", date(2026, 7, 1), entitled=10, present=6,
               in_favour=6, against=0, abstained=0)
     assert dossier.state == "conversion_approval"
@@ -122,19 +127,27 @@ def test_hold_conversion_vote_sets_the_conversion_vote_date(make):
     assert dossier.voted_on == date(2025, 6, 20)
 
 
-@pytest.mark.parametrize("state", ["probationary", "conversion_publicity", "conversion_vote",
-                                   "conversion_approval"])
-def test_extend_probation_sets_the_extension(make, state):
-    dossier = make.dossier(state, voted_on=date(2025, 6, 20))
-    make.fire(dossier, "extend_probation", date(2026, 6, 25), months=6)
+COUNTS = {"entitled": 10, "present": 6, "in_favour": 6, "against": 0, "abstained": 0}
+
+
+def test_an_extension_voted_and_approved_sets_the_extension(make):
+    dossier = make.dossier("conversion_vote", voted_on=date(2025, 6, 20))
+    make.fire(dossier, "hold_conversion_vote", date(2026, 6, 25), motion="extend", months=6,
+              **COUNTS)
+    assert dossier.state == "conversion_approval"
+    assert dossier.extension_months == 0  # voted, not yet approved
+    make.fire(dossier, "approve_conversion", date(2026, 7, 1))
     assert dossier.state == "probationary"
     assert dossier.extension_months == 6
+    assert dossier.motion is None
     # The extended probation now governs the conversion.
     failures = make.failures(dossier, "start_conversion_publicity", date(2026, 12, 19))
     assert failures["probation_elapsed"].earliest_date == date(2026, 12, 20)
     # And it cannot be extended again.
+    dossier.state = "conversion_vote"
     with pytest.raises(GuardFailed) as raised:
-        make.fire(dossier, "extend_probation", date(2026, 12, 1), months=6)
+        make.fire(dossier, "hold_conversion_vote", date(2027, 1, 5), motion="extend", months=6,
+                  **COUNTS)
     assert [f.rule for f in raised.value.failures] == ["extension_once"]
 
 
@@ -149,6 +162,10 @@ def test_return_to_activist_keeps_the_activist_date(make, state):
     assert dossier.candidate_on is None
     assert dossier.voted_on is None
     assert dossier.publicity_started_on is None
+
+
+FORM = Record(900, "volunteer_form", date(2025, 6, 5))
+OATH = Record(901, "oath", date(2025, 9, 1))
 
 
 def test_approve_conversion_dates_membership_from_the_end_of_probation(make):
@@ -169,7 +186,6 @@ def test_approve_conversion_after_an_extension(make):
 @pytest.mark.parametrize(("state", "trigger", "dest"), [
     ("activist", "reject", "rejected"),
     ("probationary", "withdraw", "withdrawn"),
-    ("conversion_vote", "disqualify", "disqualified"),
 ])
 def test_closing_triggers_record_the_reason(make, state, trigger, dest):
     dossier = make.dossier(state)
@@ -179,8 +195,8 @@ def test_closing_triggers_record_the_reason(make, state, trigger, dest):
 
 
 def test_the_engine_is_shared_without_sharing_state(make):
-    first = make.dossier("vote", voted_on=None)
-    second = make.dossier("vote", voted_on=None)
+    first = make.dossier("vote", voted_on=None, records=[FORM])
+    second = make.dossier("vote", voted_on=None, records=[FORM])
     make.fire(first, "hold_vote", date(2025, 6, 20), entitled=3, present=2, in_favour=2,
               against=0, abstained=0)
     assert (first.state, second.state) == ("approval", "vote")
@@ -203,11 +219,13 @@ def test_a_dossier_from_application_to_full_member(make):
     add("sponsor", date(2024, 9, 1), member_id=2)
     add("sponsor", date(2024, 9, 1), member_id=3)
     add("filing", date(2023, 10, 20), stage="activist")
+    add("filing", date(2024, 10, 1), stage="candidate")
     make.fire(d, "designate_candidate", date(2024, 10, 8))
     make.fire(d, "complete_training", date(2024, 11, 1), hours=32, passed=True)
-    make.fire(d, "pass_political_review", date(2025, 1, 10))
+    make.fire(d, "pass_political_review", date(2025, 1, 10), conclusion="政治审查合格")
     add("branch_review", date(2025, 1, 15), summary="同意")
     make.fire(d, "start_publicity", date(2025, 9, 26))
+    add("volunteer_form", date(2025, 9, 29))
     with pytest.raises(GuardFailed):
         make.fire(d, "close_publicity", date(2025, 10, 9))
     make.fire(d, "close_publicity", date(2025, 10, 10))
@@ -215,7 +233,9 @@ def test_a_dossier_from_application_to_full_member(make):
               against=1, abstained=0, written=0)
     add("approval_talk", date(2025, 11, 1), by="组织员")
     make.fire(d, "approve", date(2025, 12, 1))
+    add("oath", date(2025, 12, 20))
     add("conversion_application", date(2026, 9, 1))
+    add("branch_review", date(2026, 9, 10), summary="同意转正")
     make.fire(d, "start_conversion_publicity", date(2026, 10, 20))
     make.fire(d, "close_conversion_publicity", date(2026, 10, 27))
     make.fire(d, "hold_conversion_vote", date(2026, 11, 2), entitled=20, present=18,
@@ -241,11 +261,13 @@ def steps_by_trigger(make, dossier, on):
 
 def test_steps_list_every_trigger_of_the_state(make):
     steps = steps_by_trigger(make, make.dossier("vote"), date(2025, 6, 20))
-    assert set(steps) == {"hold_vote", "reject", "withdraw", "return_to_activist"}
+    assert set(steps) == {"hold_vote", "record_failed_vote", "reject", "withdraw",
+                          "return_to_activist"}
 
 
 def test_steps_report_vote_counts_as_pending_inputs_not_failures(make):
-    step = steps_by_trigger(make, make.dossier("vote"), date(2025, 6, 20))["hold_vote"]
+    dossier = make.dossier("vote", records=[FORM])
+    step = steps_by_trigger(make, dossier, date(2025, 6, 20))["hold_vote"]
     assert step.failures == ()
     assert step.allowed
     assert set(step.pending_inputs) == {"entitled", "present", "in_favour", "against",
@@ -264,19 +286,19 @@ def test_steps_judge_the_rules_that_need_no_input(make):
     step = steps_by_trigger(make, dossier, date(2024, 10, 1))["designate_candidate"]
     assert not step.allowed
     assert [f.rule for f in step.failures] == ["cultivation_period", "evaluations", "sponsors",
-                                               "filed"]
+                                               "filed", "candidate_filed"]
     assert step.pending_inputs == ()
 
 
 def test_steps_mix_judged_rules_and_pending_inputs(make):
-    dossier = make.dossier("probationary", extension_months=6)
-    step = steps_by_trigger(make, dossier, date(2026, 6, 25))["extend_probation"]
-    assert [f.rule for f in step.failures] == ["extension_once"]
-    assert step.pending_inputs == ("months",)
-    fresh = make.dossier("probationary")
-    step = steps_by_trigger(make, fresh, date(2026, 6, 25))["extend_probation"]
+    # Without its payload, the conversion meeting is judged as a conversion: the oath counts.
+    dossier = make.dossier("conversion_vote", admitted_on=date(2025, 8, 1))
+    step = steps_by_trigger(make, dossier, date(2026, 6, 25))["hold_conversion_vote"]
+    assert [f.rule for f in step.failures] == ["oath"]
+    assert {"motion", "months", "reason", "entitled"} <= set(step.pending_inputs)
+    sworn = make.dossier("conversion_vote", admitted_on=date(2025, 8, 1), records=[OATH])
+    step = steps_by_trigger(make, sworn, date(2026, 6, 25))["hold_conversion_vote"]
     assert step.allowed
-    assert step.pending_inputs == ("months",)
 
 
 def test_steps_of_training(make):
@@ -310,9 +332,11 @@ def test_steps_agree_with_fire(make, state, on):
         make.record("sponsor", date(2024, 9, 1), member_id=2),
         make.record("sponsor", date(2024, 9, 1), member_id=3),
         make.record("filing", date(2024, 3, 5), stage="activist"),
+        make.record("filing", date(2025, 2, 25), stage="candidate"),
         make.record("branch_review", date(2025, 5, 10), summary="…"),
         make.record("approval_talk", date(2025, 7, 1), by="x"),
         make.record("conversion_application", date(2026, 5, 1)),
+        make.record("branch_review", date(2026, 5, 5), summary="…"),
     ]
     dossier = make.dossier(state, records=records, publicity_started_on=date(2025, 9, 26))
     for step in make.engine.steps(dossier, make.facts(dossier, on)):

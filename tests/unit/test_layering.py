@@ -1,4 +1,12 @@
-"""The domain (workflow/ and states/) does not depend on the web or the database.
+"""The layers of workflow/ and states/, each importing only what lies below it.
+
+- the domain (workflow/domain/ and states/): neither web, database, use cases nor store;
+- the store (workflow/store/): neither web nor use cases;
+- nothing in workflow/ or states/: the web;
+- nothing in workflow/: states/. The procedure is assembled from its stages outside
+  workflow/ (`api/runtime.py`, the CLI, the tests) and handed in as `Environment.procedure`;
+  what the use cases read of it (publicity states, the span of a publicity, probation
+  states) they read from its declarations (`Procedure.publicity`, `.probation_states`).
 
 Checked on the source with `ast` (every import statement, wherever it stands), and once at
 run time in a fresh interpreter.
@@ -76,6 +84,9 @@ def _top(name: str) -> str:
 DOMAIN = [p for p in _sources("workflow", "states") if not _is_storage(p)]
 
 
+STORE = _sources("workflow/store")
+
+
 def test_the_domain_files_are_found():
     rel = {_relative(p) for p in DOMAIN}
     assert {"workflow/domain/machine.py", "workflow/domain/rules.py", "states/__init__.py",
@@ -106,9 +117,25 @@ def test_the_domain_imports_neither_web_nor_database(path):
     names = _imports_of(path)
     bad = sorted(n for n in names if _top(n) in WEB | DATABASE)
     assert not bad, f"{_relative(path)} imports {bad}"
-    indirect = sorted(n for n in names
-                      if any(n == m or n.startswith(m + ".") for m in STORAGE_MODULES))
+    indirect = _within(names, STORAGE_MODULES)
     assert not indirect, f"{_relative(path)} imports the storage layer: {indirect}"
+
+
+def _within(names: set[str], modules: set[str]) -> list[str]:
+    return sorted(n for n in names if any(n == m or n.startswith(m + ".") for m in modules))
+
+
+@pytest.mark.parametrize("path", STORE, ids=_relative)
+def test_the_store_imports_neither_web_nor_use_cases(path):
+    names = _imports_of(path)
+    bad = sorted(n for n in names if _top(n) in WEB) + _within(names, {"workflow.usecases"})
+    assert not bad, f"{_relative(path)} imports {bad}"
+
+
+@pytest.mark.parametrize("path", _sources("workflow"), ids=_relative)
+def test_nothing_in_workflow_imports_states(path):
+    bad = sorted(n for n in _imports_of(path) if _top(n) == "states")
+    assert not bad, f"{_relative(path)} imports {bad}: read the procedure's declarations"
 
 
 @pytest.mark.parametrize("path", _sources("workflow", "states"), ids=_relative)

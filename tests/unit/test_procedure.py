@@ -1,4 +1,4 @@
-"""The machine definition against PROCEDURE.md: states, transitions, roles and rule ids."""
+"""The machine definition against docs/PROCEDURE.md: states, transitions, roles and rule ids."""
 
 from __future__ import annotations
 
@@ -25,23 +25,31 @@ TABLE = {
     "designate_activist": (("applicant",), "activist", B,
                            ("talk_done", "recommended", "contacts")),
     "designate_candidate": (("activist",), "training", B,
-                            ("cultivation_period", "evaluations", "sponsors", "filed")),
+                            ("cultivation_period", "evaluations", "sponsors", "filed",
+                             "candidate_filed")),
     "complete_training": (("training",), "political_review", C, ("training_hours",)),
-    "pass_political_review": (("political_review",), "pre_review", C, ()),
+    "pass_political_review": (("political_review",), "pre_review", C, ("review_conclusion",)),
     "start_publicity": (("pre_review",), "publicity", C, ("branch_reviewed",)),
     "close_publicity": (("publicity",), "vote", C,
                         ("publicity_elapsed", "objections_resolved")),
-    "hold_vote": (("vote",), "approval", B, ("vote_counts", "quorum", "majority")),
+    "hold_vote": (("vote",), "approval", B,
+                  ("volunteer_form", "vote_counts", "quorum", "majority")),
+    "record_failed_vote": (("vote",), "activist", B, ("vote_counts", "quorum", "not_passed")),
     "approve": (("approval",), "probationary", C, ("approval_talk", "approval_deadline")),
     "start_conversion_publicity": (("probationary",), "conversion_publicity", C,
-                                   ("probation_elapsed", "conversion_application")),
+                                   ("probation_elapsed", "conversion_application",
+                                    "conversion_reviewed")),
     "close_conversion_publicity": (("conversion_publicity",), "conversion_vote", C,
                                    ("publicity_elapsed", "objections_resolved")),
-    "hold_conversion_vote": (("conversion_vote",), "conversion_approval", B,
-                             ("vote_counts", "quorum", "majority")),
+    "hold_conversion_vote": (("conversion_vote", "probationary"), "conversion_approval", B,
+                             ("vote_counts", "quorum", "majority", "motion_allowed", "oath",
+                              "extension_length", "extension_once")),
+    "record_failed_conversion_vote": (("conversion_vote", "probationary"), "conversion_vote",
+                                      B, ("vote_counts", "quorum", "not_passed",
+                                          "motion_allowed")),
     "approve_conversion": (("conversion_approval",), "full_member", C, ("approval_deadline",)),
-    "extend_probation": (PROBATION, "probationary", B, ("extension_length", "extension_once")),
-    "disqualify": (PROBATION, "disqualified", B, ("reason_given",)),
+    "refuse_conversion_resolution": (("conversion_approval",), "conversion_vote", C,
+                                     ("reason_given",)),
     "reject": (BEFORE_PROBATION, "rejected", B | C, ("reason_given",)),
     "withdraw": ((*BEFORE_PROBATION, *PROBATION), "withdrawn", B, ("reason_given",)),
     "return_to_activist": (CANDIDACY, "activist", B | C, ("reason_given",)),
@@ -56,7 +64,15 @@ NAMED_RULES = {
     "sponsors", "filed", "training_hours", "branch_reviewed", "publicity_elapsed",
     "objections_resolved", "quorum", "majority", "approval_talk", "approval_deadline",
     "probation_elapsed", "conversion_application", "extension_length", "extension_once",
-    "talk_deadline", "evaluation_due", "probation_end",
+    "talk_deadline", "evaluation_due", "probation_end", "candidate_filed", "volunteer_form",
+    "not_passed", "conversion_reviewed", "oath", "review_conclusion", "motion_allowed",
+    "reason_given",
+}
+# Where an act leads to one of several states: every destination.
+DESTS = {
+    "record_failed_conversion_vote": {"conversion_vote", "probationary"},
+    "approve_conversion": {"full_member", "probationary", "disqualified"},
+    "refuse_conversion_resolution": {"conversion_vote", "probationary"},
 }
 
 
@@ -74,9 +90,9 @@ def test_every_state_is_reachable_from_the_initial_state():
     reachable, frontier = {PROCEDURE.initial}, [PROCEDURE.initial]
     while frontier:
         for t in PROCEDURE.transitions_from(frontier.pop()):
-            if t.dest not in reachable:
-                reachable.add(t.dest)
-                frontier.append(t.dest)
+            for dest in {*t.dests} - reachable:
+                reachable.add(dest)
+                frontier.append(dest)
     assert reachable == set(STATES)
 
 
@@ -92,9 +108,9 @@ def test_every_non_terminal_state_can_still_end():
         seen, frontier = {state}, [state]
         while frontier:
             for t in PROCEDURE.transitions_from(frontier.pop()):
-                if t.dest not in seen:
-                    seen.add(t.dest)
-                    frontier.append(t.dest)
+                for dest in {*t.dests} - seen:
+                    seen.add(dest)
+                    frontier.append(dest)
         assert seen & TERMINAL, state
 
 
@@ -106,6 +122,7 @@ def test_each_transition_matches_the_table(trigger):
     t = declared[0]
     assert set(t.sources) == set(sources)
     assert t.dest == dest
+    assert set(t.dests) == DESTS.get(trigger, {dest})
     assert set(t.roles) == roles
     assert tuple(r.id for r in t.rules) == rule_ids
 
@@ -124,21 +141,11 @@ def test_every_rule_named_in_the_rulebook_is_defined():
     assert "reason_given" in PROCEDURE.rules()
 
 
-def _procedure_md() -> Path | None:
-    here = Path(__file__).resolve()
-    repo = here.parents[2]
-    for candidate in (repo / "PROCEDURE.md", repo / "docs" / "PROCEDURE.md",
-                      Path("/work/shared/PROCEDURE.md")):
-        if candidate.is_file():
-            return candidate
-    return None
+PROCEDURE_MD = Path(__file__).resolve().parents[2] / "docs" / "PROCEDURE.md"
 
 
 def test_rule_ids_written_in_procedure_md_are_defined():
-    path = _procedure_md()
-    if path is None:
-        pytest.skip("PROCEDURE.md not found")
-    text = path.read_text(encoding="utf-8")
+    text = PROCEDURE_MD.read_text(encoding="utf-8")
     table = text.split("## Transitions and their guards", 1)[1].split("## Records", 1)[0]
     rows = [line for line in table.splitlines() if line.startswith("| (create)")
             or line.startswith("| `")]
@@ -152,6 +159,10 @@ def test_rule_ids_written_in_procedure_md_are_defined():
     agenda = text.split("## Deadlines the service must track", 1)[1].split("## ", 1)[0]
     named |= set(re.findall(r"\| `([a-z_]+)` \|\s*$", agenda, flags=re.M))
     assert named >= NAMED_RULES  # the parse found every rule this module lists
+    # Every trigger of the table is one of the procedure's, and the other way round.
+    triggers = {re.match(r"\| `([a-z_]+)`", row).group(1) for row in rows
+                if row.startswith("| `")}
+    assert triggers == set(PROCEDURE.triggers())
     assert named <= set(PROCEDURE.rules()), named - set(PROCEDURE.rules())
 
 
@@ -239,6 +250,7 @@ RECORD_TYPES = {
     "objection_resolution": {"objection_id", "upheld", "summary"},
     "approval_talk": {"by"},
     "extension_reason": {"reason"},
+    "late_reason": {"reason"},
     "oath": set(),
     "conversion_application": set(),
 }
@@ -256,12 +268,16 @@ def test_the_record_types_are_those_of_the_rulebook():
 @pytest.mark.parametrize(("trigger", "params"), [
     ("complete_training", {"hours", "days", "passed"}),
     ("hold_vote", {"entitled", "present", "in_favour", "against", "abstained", "written"}),
+    ("record_failed_vote", {"entitled", "present", "in_favour", "against", "abstained",
+                            "written"}),
     ("hold_conversion_vote", {"entitled", "present", "in_favour", "against", "abstained",
-                              "written"}),
-    ("extend_probation", {"months"}),
+                              "written", "motion", "months", "reason"}),
+    ("record_failed_conversion_vote", {"entitled", "present", "in_favour", "against",
+                                       "abstained", "written", "motion", "months", "reason"}),
+    ("refuse_conversion_resolution", {"reason"}),
+    ("pass_political_review", {"conclusion"}),
     ("reject", {"reason"}),
     ("withdraw", {"reason"}),
-    ("disqualify", {"reason"}),
     ("return_to_activist", {"reason"}),
     ("designate_activist", set()),
     ("approve", set()),
@@ -279,3 +295,18 @@ def test_written_opinions_are_optional_and_default_to_zero():
     assert not written.required
     assert written.default == 0
     assert all(p.required for p in hold_vote.params if p.name != "written")
+
+
+def test_the_triggers_of_revision_1_are_retired_not_forgotten():
+    assert PROCEDURE.revision == 2
+    assert {"extend_probation", "disqualify"}.isdisjoint(PROCEDURE.triggers())
+    assert PROCEDURE.replayed("extend_probation", "probationary").dest == "probationary"
+    assert PROCEDURE.replayed("disqualify", "conversion_vote").dest == "disqualified"
+    assert PROCEDURE.replayed("disqualify", "activist") is None
+
+
+def test_the_rules_of_revision_2_say_so():
+    rules = PROCEDURE.rules()
+    new = {"candidate_filed", "volunteer_form", "review_conclusion", "not_passed",
+           "conversion_reviewed", "oath", "motion_allowed"}
+    assert {r.id for r in rules.values() if r.revision == 2} == new

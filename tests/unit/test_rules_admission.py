@@ -121,6 +121,8 @@ def activist(make, *, activist_on=ACTIVIST_ON, evaluations=(), sponsors=(1, 2),
     records += [make.record("sponsor", activist_on, member_id=m) for m in sponsors]
     if filing:
         records.append(make.record("filing", activist_on, stage=filing))
+    # The committee's acknowledgement of the development target (Art. 13).
+    records.append(make.record("filing", activist_on, stage="candidate"))
     return make.dossier("activist", records=records, activist_on=activist_on)
 
 
@@ -270,6 +272,13 @@ def test_a_branch_review_of_an_earlier_candidacy_does_not_count(make):
 # ------------------------------------------------------------- pass_political_review
 
 
-def test_political_review_has_no_guard(make):
-    assert make.failures(make.dossier("political_review"), "pass_political_review",
-                         date(2025, 5, 1)) == {}
+@pytest.mark.parametrize(("conclusion", "ok"),
+                         [(None, False), ("", False), ("  ", False), ("政治审查合格", True)])
+def test_political_review_needs_its_written_conclusion(make, conclusion, ok):
+    payload = {} if conclusion is None else {"conclusion": conclusion}
+    failures = make.failures(make.dossier("political_review"), "pass_political_review",
+                             date(2025, 5, 1), **payload)
+    assert (failures == {}) is ok
+    if not ok:
+        assert set(failures) == {"review_conclusion"}
+        assert "政治审查结论" in failures["review_conclusion"].message_zh

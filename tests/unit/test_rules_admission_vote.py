@@ -82,7 +82,7 @@ def test_publicity_elapsed_deadline_is_the_last_working_day(make, rulebook, cale
                              calendar)
     assert deadline.rule == "publicity_elapsed"
     assert deadline.due == date(2025, 10, 9)
-    assert rule.deadline(make.dossier("vote"), rulebook, calendar) is None
+    assert rule.deadline(ready_to_vote(make), rulebook, calendar) is None
 
 
 # --------------------------------------------------------------------- objections_resolved
@@ -195,8 +195,13 @@ def test_majority_is_of_those_entitled_not_of_those_present(make, state, trigger
     assert ("majority" not in failures) is ok
 
 
+def ready_to_vote(make):
+    """A dossier in `vote` whose 入党志愿书 was issued during the publicity (from 2025-06-02)."""
+    return make.dossier("vote", records=[make.record("volunteer_form", date(2025, 6, 5))])
+
+
 def test_written_opinions_count_in_the_tallies_but_not_the_quorum(make):
-    dossier = make.dossier("vote")
+    dossier = ready_to_vote(make)
     on = date(2025, 6, 20)
     # Five present and three written opinions: no quorum, although eight took part.
     failures = make.failures(dossier, "hold_vote", on, **vote(10, 5, 7, against=1, written=3))
@@ -224,12 +229,12 @@ def test_written_opinions_count_in_the_tallies_but_not_the_quorum(make):
     ],
 )
 def test_vote_counts_consistency(make, payload, ok):
-    failures = make.failures(make.dossier("vote"), "hold_vote", date(2025, 6, 20), **payload)
+    failures = make.failures(ready_to_vote(make), "hold_vote", date(2025, 6, 20), **payload)
     assert ("vote_counts" not in failures) is ok
 
 
 def test_a_failed_vote_reports_quorum_and_majority_together(make):
-    failures = make.failures(make.dossier("vote"), "hold_vote", date(2025, 6, 20),
+    failures = make.failures(ready_to_vote(make), "hold_vote", date(2025, 6, 20),
                              **vote(10, 5, 5))
     assert set(failures) == {"quorum", "majority"}
 

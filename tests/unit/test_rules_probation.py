@@ -12,7 +12,8 @@ from states import PROCEDURE
 
 
 def probationary(make, voted_on, *, extension_months=0, application=True):
-    records = [make.record("conversion_application", voted_on)] if application else []
+    records = [make.record("conversion_application", voted_on),
+               make.record("branch_review", voted_on, summary="同意")] if application else []
     return make.dossier("probationary", voted_on=voted_on, extension_months=extension_months,
                         records=records)
 
@@ -40,36 +41,36 @@ def test_probation_elapsed(make, voted, extension, end):
 def test_conversion_application(make):
     dossier = probationary(make, date(2025, 6, 20), application=False)
     assert set(make.failures(dossier, "start_conversion_publicity", date(2026, 6, 20))) == {
-        "conversion_application"
+        "conversion_application", "conversion_reviewed"
     }
     # An application dated before the vote is not an application for this conversion.
     dossier.records.append(make.record("conversion_application", date(2025, 6, 19)))
     assert "conversion_application" in make.failures(dossier, "start_conversion_publicity",
                                                      date(2026, 6, 20))
     dossier.records.append(make.record("conversion_application", date(2026, 5, 20)))
+    dossier.records.append(make.record("branch_review", date(2026, 5, 25), summary="同意"))
     assert make.failures(dossier, "start_conversion_publicity", date(2026, 6, 20)) == {}
 
 
-# ------------------------------------------------------------------ extend_probation rules
+# ------------------------------------------------------------- an extension motion's rules
 
-PROBATION_STATES = ["probationary", "conversion_publicity", "conversion_vote",
-                    "conversion_approval"]
+COUNTS = {"entitled": 10, "present": 6, "in_favour": 6, "against": 0, "abstained": 0}
 
 
-@pytest.mark.parametrize("state", PROBATION_STATES)
 @pytest.mark.parametrize(("months", "ok"), [(5, False), (6, True), (12, True), (13, False),
                                              (0, False)])
-def test_extension_length(make, state, months, ok):
-    failures = make.failures(make.dossier(state), "extend_probation", date(2026, 6, 25),
-                             months=months)
+def test_extension_length(make, months, ok):
+    failures = make.failures(make.dossier("conversion_vote"), "hold_conversion_vote",
+                             date(2026, 6, 25), motion="extend", months=months, **COUNTS)
     assert ("extension_length" not in failures) is ok
     assert "extension_once" not in failures
+    assert "oath" not in failures  # an oath is asked of a conversion only
 
 
-@pytest.mark.parametrize("state", PROBATION_STATES)
-def test_extension_once(make, state):
-    dossier = make.dossier(state, extension_months=6)
-    failures = make.failures(dossier, "extend_probation", date(2026, 12, 25), months=6)
+def test_extension_once(make):
+    dossier = make.dossier("conversion_vote", extension_months=6)
+    failures = make.failures(dossier, "hold_conversion_vote", date(2026, 12, 25),
+                             motion="extend", months=6, **COUNTS)
     assert set(failures) == {"extension_once"}
 
 
@@ -77,9 +78,10 @@ def test_extension_length_follows_the_rulebook(make, rulebook, calendar):
     from workflow.domain.machine import Engine
 
     wide = Engine(PROCEDURE, rulebook.with_numbers({"extension_min_months": 3}))
-    dossier = make.dossier("probationary")
-    transition = wide.transition_for(dossier, "extend_probation")
-    facts = wide.facts(dossier, date(2026, 6, 25), calendar, {"months": 3})
+    dossier = make.dossier("conversion_vote")
+    transition = wide.transition_for(dossier, "hold_conversion_vote")
+    facts = wide.facts(dossier, date(2026, 6, 25), calendar,
+                       {"motion": "extend", "months": 3, **COUNTS})
     assert wide.explain(transition, facts) == []
 
 
@@ -93,8 +95,7 @@ def test_extension_length_follows_the_rulebook(make, rulebook, calendar):
         ("approval", "reject"),
         ("applicant", "withdraw"),
         ("conversion_approval", "withdraw"),
-        ("probationary", "disqualify"),
-        ("conversion_vote", "disqualify"),
+        ("conversion_approval", "refuse_conversion_resolution"),
         ("training", "return_to_activist"),
         ("vote", "return_to_activist"),
     ],

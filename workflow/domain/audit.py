@@ -7,6 +7,10 @@ Entries are tamper-evident: each carries `prev_hash` (the hash of the dossier's 
 or `GENESIS`) and `hash`, SHA-256 over its canonical serialisation and `prev_hash`. One chain
 per dossier, so writers to different dossiers never wait for each other. `seq` is not hashed:
 the order of a chain is fixed by its links, and a renumbered entry shows as a broken link.
+
+`revision` names the revision of the rulebook the act was judged by (as `rulebook_id` names
+the version of its numbers). It is hashed from revision 2 on, after `prev_hash`; an entry of
+revision 1 is hashed as every entry was before revisions were named, so no stored hash changes.
 """
 
 from __future__ import annotations
@@ -40,16 +44,25 @@ class AuditEntry:
     id: int | None = None
     prev_hash: str = ""
     hash: str = ""
+    revision: int = 1
 
 
 # The prev_hash of a dossier's first entry.
 GENESIS = "0" * 64
 
 
-# The fields a hash covers, in the order they are serialised.
+# The fields a hash covers, in the order they are serialised; then `revision`, where not 1.
 HASHED = ("dossier_id", "kind", "action", "from_state", "to_state", "effective_date", "payload",
           "actor_id", "actor_name", "actor_role", "recorded_at", "request_id", "rulebook_id",
           "prev_hash")
+UNHASHED_REVISION = 1
+
+
+def with_revision(values: list[Any], revision: int) -> list[Any]:
+    """The hashed values of an entry of a revision: `revision` appended where not 1."""
+    if revision != UNHASHED_REVISION:
+        values.append(revision)
+    return values
 _ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"),
                             allow_nan=False)
 
@@ -77,13 +90,13 @@ def utc_text(moment: datetime) -> str:
 
 
 def hashed_values(entry: AuditEntry, prev_hash: str) -> list[Any]:
-    """The entry's hashed fields in `HASHED` order, as JSON values."""
-    return [
+    """The entry's hashed fields in `HASHED` order (then its revision), as JSON values."""
+    return with_revision([
         entry.dossier_id, entry.kind, entry.action, entry.from_state, entry.to_state,
         entry.effective_date.isoformat(), entry.payload, entry.actor_id, entry.actor_name,
         entry.actor_role, utc_text(entry.recorded_at), entry.request_id, entry.rulebook_id,
         prev_hash,
-    ]
+    ], entry.revision)
 
 
 def reference_canonical(values: list[Any]) -> bytes:
@@ -129,6 +142,7 @@ def entry_for(
     recorded_at: datetime,
     request_id: str | None,
     rulebook_id: str,
+    revision: int,
 ) -> AuditEntry:
     return AuditEntry(
         dossier_id=dossier_id,
@@ -146,6 +160,7 @@ def entry_for(
         recorded_at=recorded_at.astimezone(UTC),
         request_id=request_id,
         rulebook_id=rulebook_id,
+        revision=revision,
     )
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, NoReturn
 
@@ -25,12 +25,35 @@ class Member:
 
 @dataclass(frozen=True)
 class Record:
-    """A fact recorded on a dossier (a talk, an evaluation, an objection…)."""
+    """A fact recorded on a dossier (a talk, an evaluation, an objection…).
+
+    A voided record stays on the dossier (and in its log) but counts for no rule, deadline
+    or report: `Dossier.records_of` never returns it.
+    """
 
     id: int
     type: str
     date: date
     data: Mapping[str, Any] = field(default_factory=dict)
+    voided: bool = False
+
+
+# Entries of kind "record" that correct the dossier instead of recording a fact of it: the
+# voiding of a record, a correction of the profile, a transfer to another branch.
+VOID = "void"
+CORRECT_PROFILE = "correct_profile"
+TRANSFER = "transfer"
+CORRECTIONS = frozenset({VOID, CORRECT_PROFILE, TRANSFER})
+
+
+def records_from_log(entries: Iterable[tuple[int, str, date, Mapping[str, Any]]],
+                     ) -> list[Record]:
+    """A dossier's records from its record entries (id, action, date, payload) in log order:
+    corrections are no records, and a voided record is marked so."""
+    entries = list(entries)
+    voided = {payload["record_id"] for _, action, _, payload in entries if action == VOID}
+    return [Record(entry_id, action, day, payload, entry_id in voided)
+            for entry_id, action, day, payload in entries if action not in CORRECTIONS]
 
 
 class RecordsNotLoaded(LookupError):
@@ -77,6 +100,10 @@ class Dossier:
     conversion_voted_on: date | None = None
     membership_on: date | None = None
     closing_reason: str | None = None
+    # The branch general meeting's resolution on a probationary member awaiting the
+    # committee's approval (Art. 32): {"motion": "convert" | "extend" | "disqualify",
+    # "months", "reason", "from": the state it was voted in}; None otherwise.
+    motion: Mapping[str, Any] | None = None
     # NOT_LOADED where a read over many dossiers left them out (the agenda's).
     records: list[Record] = field(default_factory=list)
     # Members of the registry that the records name (contacts, sponsors), loaded with the
@@ -84,10 +111,19 @@ class Dossier:
     members: Mapping[int, Member] = field(default_factory=dict)
 
     def records_of(self, record_type: str, since: date | None = None) -> list[Record]:
+        """The records of a type that count (not voided), dated on or after `since`."""
         return [
             r for r in self.records
-            if r.type == record_type and (since is None or r.date >= since)
+            if r.type == record_type and not r.voided and (since is None or r.date >= since)
         ]
+
+    def as_of(self, day: date) -> Dossier:
+        """The dossier as an act of `day` is judged: without the records dated after it (a
+        record dated after an act never makes the act valid). The same object when nothing
+        is left out, a copy otherwise; records not loaded stay not loaded."""
+        if self.records is NOT_LOADED or all(r.date <= day for r in self.records):
+            return self
+        return replace(self, records=[r for r in self.records if r.date <= day])
 
     def named_members(self, record_type: str) -> list[Member | None]:
         """The distinct registry members named by records of a type, in recording order."""

@@ -32,6 +32,14 @@ def _condition(rule: Rule):
     return holds
 
 
+def _routed_to(transition: TransitionDef, dest: str):
+    def chosen(event: EventData) -> bool:
+        return transition.route(event.kwargs["facts"]) == dest
+
+    chosen.__name__ = f"route_{dest}"
+    return chosen
+
+
 def _effect(transition: TransitionDef):
     def apply(event: EventData) -> None:
         facts: Facts = event.kwargs["facts"]
@@ -71,13 +79,17 @@ class Engine:
         )
         for t in procedure.transitions:
             for source in t.sources:
-                self.machine.add_transition(
-                    t.trigger,
-                    source,
-                    t.dest,
-                    conditions=[_condition(rule) for rule in t.rules],
-                    after=[_effect(t)],
-                )
+                for dest in t.dests:
+                    # transitions tries the alternatives in order; the route's condition comes
+                    # first, so that only the chosen destination's rules decide.
+                    route = [_routed_to(t, dest)] if t.route is not None else []
+                    self.machine.add_transition(
+                        t.trigger,
+                        source,
+                        dest,
+                        conditions=[*route, *(_condition(rule) for rule in t.rules)],
+                        before=[_effect(t)],
+                    )
 
     def facts(
         self,
@@ -93,12 +105,14 @@ class Engine:
             raise UnknownTrigger(trigger)
         transition = self.procedure.transition(trigger, dossier.state)
         if transition is None:
-            raise InvalidTransition(trigger, dossier.state)
+            raise InvalidTransition(trigger, dossier.state,
+                                    self.procedure.state(dossier.state).label_zh)
         return transition
 
     def explain(self, transition: TransitionDef, facts: Facts) -> list[Failure]:
         """Every failing rule of a transition, not just the first."""
-        return [f for rule in transition.rules if (f := rule.evaluate(facts)) is not None]
+        return [f for rule in transition.rules
+                if facts.judges(rule) and (f := rule.evaluate(facts)) is not None]
 
     def fire(self, dossier: Dossier, trigger: str, facts: Facts) -> TransitionDef:
         """Apply a trigger to the dossier in memory, or raise why it cannot be applied.

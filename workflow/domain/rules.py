@@ -19,13 +19,33 @@ from workflow.domain.rulebook import Rulebook
 
 @dataclass(frozen=True)
 class Facts:
-    """Everything a rule may look at: the dossier, the act's date and payload, the rulebook."""
+    """Everything a rule may look at: the dossier, the act's date and payload, the rulebook.
+
+    Judged as of the act's date: the dossier a rule sees holds only the records dated on or
+    before `on` (and, as always, counts no voided one). This is the one place that says so;
+    no rule repeats the date check.
+    """
 
     dossier: Dossier
     on: date
     rulebook: Rulebook
     calendar: WorkingDayCalendar
     payload: Mapping[str, Any] = field(default_factory=dict)
+    # The rulebook revision the act is judged by: None for the current one. Only the
+    # compliance report, replaying an act recorded under an earlier revision, names one.
+    revision: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.revision is None or self.revision >= JUDGED_AS_OF_SINCE:
+            object.__setattr__(self, "dossier", self.dossier.as_of(self.on))
+
+    def judges(self, rule: Rule) -> bool:
+        """Whether the rule existed in the revision the act is judged by."""
+        return self.revision is None or rule.revision <= self.revision
+
+
+# The revision of the rulebook from which acts are judged as of their date (PROCEDURE.md).
+JUDGED_AS_OF_SINCE = 2
 
 
 @dataclass(frozen=True)
@@ -80,15 +100,24 @@ class Rule:
     article: str = ""
     deadline: Callable[[Dossier, Rulebook, WorkingDayCalendar], Deadline | None] | None = None
     deadline_records: tuple[str, ...] = ()
+    # Where the rulebook lets an act pass a missed deadline with a recorded explanation (a
+    # late approval with its `late_reason`): the guard passes, but the compliance report,
+    # which judges strictly, still lists the act as late.
+    excused: Callable[[Facts], bool] | None = None
+    # The revision of the rulebook that introduced the rule (or gave it its present form):
+    # an act recorded under an earlier revision is not judged by it (compliance report).
+    revision: int = 1
 
-    def evaluate(self, facts: Facts) -> Failure | None:
+    def evaluate(self, facts: Facts, *, strict: bool = False) -> Failure | None:
         verdict = self.check(facts)
         if verdict is None:
+            return None
+        if not strict and self.excused is not None and self.excused(facts):
             return None
         return Failure(self.id, verdict.message_en, verdict.message_zh, verdict.earliest_date)
 
     def passes(self, facts: Facts) -> bool:
-        return self.check(facts) is None
+        return self.evaluate(facts) is None
 
     def describe(self, rulebook: Rulebook) -> dict[str, Any]:
         numbers = rulebook.numbers()
@@ -98,6 +127,7 @@ class Rule:
             "summary_zh": self.summary_zh.format(**numbers),
             "article": self.article or None,
             "inputs": list(self.inputs),
+            "revision": self.revision,
         }
 
 

@@ -27,8 +27,8 @@ from sqlalchemy import (
 )
 
 from workflow.domain.audit import HASHED, AuditEntry, utc_text
+from workflow.domain.audit_query import EntryFilter
 from workflow.store.tables import audit_entries, dossiers, organizations
-from workflow.usecases.auditing.query import EntryFilter
 
 BATCH = 2000
 # Rows a chunk when verification streams from PostgreSQL: the client's CPU per entry was a few
@@ -75,10 +75,11 @@ def _filtered(query: Select, f: EntryFilter) -> Select:
 
 # What `hashed_chains` gives per entry: the hashed fields in `HASHED` order (the day, the
 # instant and the payload as text), then the entry's seq and stored hash, its dossier's
-# version (None: the dossier row is gone) and, on the entry numbered 1 only, the dossier's row
-# as a JSON array of the columns asked for (`row_fields`: those its log implies), so that one
-# query in one snapshot gives both and no row is repeated per entry.
-HASHED_ROW = (*HASHED, "seq", "hash", "dossier_version", "dossier_row")
+# version (None: the dossier row is gone), the entry's revision (hashed where not 1), on the
+# entry numbered 1 only the dossier's row as a JSON array of the columns asked for
+# (`row_fields`: those its log implies), so that one query in one snapshot gives both and no
+# row is repeated per entry, and the entry's id (a record's id, which a voiding names).
+HASHED_ROW = (*HASHED, "seq", "hash", "dossier_version", "revision", "dossier_row", "id")
 # The instant as `utc_text` writes it, by PostgreSQL's to_char (no locale-dependent field).
 _PG_UTC_TEXT = """'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'"""
 
@@ -174,7 +175,7 @@ class AuditLog:
         # An outer join: entries whose dossier row is gone are verified too, and reported.
         query = (
             select(*(columns.get(name, c[name]) for name in HASHED),
-                   c.seq, c.hash, dossiers.c.version, row)
+                   c.seq, c.hash, dossiers.c.version, c.revision, row, c.id)
             .outerjoin(dossiers, dossiers.c.id == c.dossier_id)
             .order_by(c.dossier_id, c.seq)
         )

@@ -57,3 +57,10 @@ class OrganizationContacts:
             update(organizations).where(organizations.c.id == organization_id)
             .values(**{k: values[k] for k in CONTACT_FIELDS if k in values})
         )
+
+    def subtree(self, path: str) -> list[ObjectionContact]:
+        """Every organisation under a path (itself included), parents before children."""
+        rows = self.connection.execute(
+            select(*_COLUMNS).where(organizations.c.path.startswith(path, autoescape=True))
+            .order_by(organizations.c.path))
+        return [ObjectionContact(*row) for row in rows]

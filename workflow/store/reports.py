@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Text, and_, cast, func, select
 
-from workflow.domain.dossier import NOT_LOADED, Dossier, Record
+from workflow.domain.dossier import NOT_LOADED, VOID, Dossier, Record, records_from_log
 from workflow.store.repository import FACT_FIELDS
 from workflow.store.tables import audit_entries, dossiers, organizations
 
@@ -103,8 +103,9 @@ class Reports:
 
     def records(self, dossier_ids: Iterable[int],
                 record_types: Iterable[str]) -> dict[int, list[Record]]:
-        """The records of these types of these dossiers, by dossier, in recording order."""
-        ids, types = sorted(set(dossier_ids)), list(record_types)
+        """The records of these types of these dossiers, by dossier, in recording order (with
+        their voidings, so that a voided record is marked as such)."""
+        ids, types = sorted(set(dossier_ids)), [*record_types, VOID]
         found: dict[int, list[Record]] = {}
         # In slices: SQLite takes so many parameters to a statement, and no more.
         for start in range(0, len(ids), RECORDS_SLICE):
@@ -140,7 +141,7 @@ class Reports:
         ]
 
     def _records(self, *where: Any) -> dict[int, list[Record]]:
-        records: dict[int, list[Record]] = defaultdict(list)
+        logged: dict[int, list[tuple]] = defaultdict(list)
         entries = self.connection.execute(
             select(audit_entries.c.dossier_id, audit_entries.c.id, audit_entries.c.action,
                    audit_entries.c.effective_date,
@@ -149,9 +150,8 @@ class Reports:
             .order_by(audit_entries.c.dossier_id, audit_entries.c.seq)
         )
         for e in entries:
-            records[e.dossier_id].append(
-                Record(e.id, e.action, e.effective_date, LazyJson(e.payload)))
-        return records
+            logged[e.dossier_id].append((e.id, e.action, e.effective_date, LazyJson(e.payload)))
+        return {dossier_id: records_from_log(found) for dossier_id, found in logged.items()}
 
     def state_counts(self, *, scope_path: str) -> list[Any]:
         """(branch_id, branch_name, state, count) for every branch of a subtree."""

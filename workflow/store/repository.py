@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, func, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, func, insert, select, update
 
 from workflow.domain.actors import Actor
 from workflow.domain.audit import GENESIS, AuditEntry, sealed
-from workflow.domain.dossier import Dossier, Member, Record
+from workflow.domain.dossier import Dossier, Member, records_from_log
+from workflow.domain.roles import Role
 from workflow.store.access import Credentials
 from workflow.store.tables import (
     audit_entries,
@@ -24,6 +25,7 @@ from workflow.store.tables import (
     idempotency_keys,
     members,
     organizations,
+    sign_in_failures,
     users,
 )
 
@@ -32,7 +34,7 @@ PROFILE_FIELDS = ("name", "gender", "birth_date", "applied_on", "ethnicity", "ed
 # Dossier columns that transitions change; the rest is the applicant's profile.
 FACT_FIELDS = ("state", "version", "last_effective_on", "activist_on", "candidate_on",
                "publicity_started_on", "voted_on", "admitted_on", "extension_months",
-               "conversion_voted_on", "membership_on", "closing_reason")
+               "conversion_voted_on", "membership_on", "closing_reason", "motion")
 
 
 def _aware(moment: datetime) -> datetime:
@@ -42,12 +44,12 @@ def _aware(moment: datetime) -> datetime:
 
 # The statements of every transition and record, built once: building one costs more than
 # SQLAlchemy's cached compilation of it, or than running it.
-_DOSSIER = (
+_DOSSIER_ROWS = (
     select(dossiers, organizations.c.path.label("branch_path"),
            organizations.c.name.label("branch_name"))
     .join(organizations, organizations.c.id == dossiers.c.branch_id)
-    .where(dossiers.c.id == bindparam("dossier_id"))
 )
+_DOSSIER = _DOSSIER_ROWS.where(dossiers.c.id == bindparam("dossier_id"))
 # A writer also reads the hash of the dossier's last entry (its seq is the version), so that
 # appending the next entry needs no query of its own.
 _HEAD_HASH = (
@@ -61,16 +63,22 @@ _PREVIOUS_HASH = select(audit_entries.c.hash).where(
     audit_entries.c.seq == bindparam("seq"))
 # Records come with the registry member each names, if any (contacts, sponsors): one query.
 _NAMED = members.alias("named")
-_RECORDS = (
+_RECORD_ENTRIES = (
     select(audit_entries.c.id, audit_entries.c.action, audit_entries.c.effective_date,
            audit_entries.c.payload, _NAMED.c.id.label("member_id"),
            _NAMED.c.name.label("member_name"), _NAMED.c.branch_id.label("member_branch_id"),
            _NAMED.c.status.label("member_status"),
            _NAMED.c.joined_on.label("member_joined_on"))
     .outerjoin(_NAMED, _NAMED.c.id == audit_entries.c.payload["member_id"].as_integer())
-    .where(audit_entries.c.dossier_id == bindparam("dossier_id"),
-           audit_entries.c.kind == "record")
+    .where(audit_entries.c.kind == "record")
     .order_by(audit_entries.c.seq)
+)
+_RECORDS = _RECORD_ENTRIES.where(audit_entries.c.dossier_id == bindparam("dossier_id"))
+# The same, for several dossiers at once (the web's list pages).
+_DOSSIERS = _DOSSIER_ROWS.where(dossiers.c.id.in_(bindparam("ids", expanding=True)))
+_RECORDS_OF = (
+    _RECORD_ENTRIES.add_columns(audit_entries.c.dossier_id)
+    .where(audit_entries.c.dossier_id.in_(bindparam("ids", expanding=True)))
 )
 _APPEND = insert(audit_entries).returning(audit_entries.c.id)
 _MEMBERS = select(members).where(members.c.id.in_(bindparam("ids", expanding=True)))
@@ -91,6 +99,16 @@ class Organization:
     kind: str
     parent_id: int | None
     path: str
+
+
+@dataclass(frozen=True)
+class UserSecrets:
+    """A user as signing in sees it: who they are and the secrets a session is bound to."""
+
+    actor: Actor
+    login: str | None
+    token_hash: str
+    password_hash: str | None
 
 
 @dataclass(frozen=True)
@@ -147,11 +165,74 @@ class Repository:
         return Organization(new_id, name, kind, parent.id if parent else None, path)
 
     def add_user(self, *, name: str, role: str, organization_id: int | None, token_hash: str,
-                 now: datetime) -> int:
+                 now: datetime, login: str | None = None,
+                 password_hash: str | None = None) -> int:
         return self.connection.execute(
             insert(users).values(name=name, role=role, organization_id=organization_id,
-                                 token_hash=token_hash, created_at=now).returning(users.c.id)
+                                 token_hash=token_hash, created_at=now, login=login,
+                                 password_hash=password_hash).returning(users.c.id)
         ).scalar_one()
+
+    # Sign-in to the web interface
+
+    def login_taken(self, login: str, *, other_than: int | None = None) -> bool:
+        query = select(users.c.id).where(users.c.login == login)
+        if other_than is not None:
+            query = query.where(users.c.id != other_than)
+        return self.connection.execute(query).first() is not None
+
+    def user_credentials(self, *, user_id: int | None = None,
+                         login: str | None = None) -> UserSecrets | None:
+        """A user's actor and the secrets a web session is bound to, by id or login."""
+        query = (select(users.c.id, users.c.name, users.c.role, users.c.organization_id,
+                        users.c.login, users.c.token_hash, users.c.password_hash,
+                        organizations.c.path)
+                 .outerjoin(organizations, organizations.c.id == users.c.organization_id))
+        query = query.where(users.c.id == user_id if login is None else users.c.login == login,
+                            # A deactivated user signs in no more; its sessions end.
+                            users.c.active)
+        row = self.connection.execute(query).first()
+        if row is None:
+            return None
+        actor = Actor(row.id, row.name, Role(row.role), row.organization_id, row.path or "/")
+        return UserSecrets(actor, row.login, row.token_hash, row.password_hash)
+
+    def users_in(self, scope_path: str) -> list[Any]:
+        """The users of a subtree (administrators of the whole tree only for "/"), with their
+        organisation's name, by organisation and name."""
+        query = (select(users.c.id, users.c.name, users.c.role, users.c.login,
+                        organizations.c.name.label("organization_name"))
+                 .outerjoin(organizations, organizations.c.id == users.c.organization_id))
+        if scope_path != "/":
+            query = query.where(organizations.c.path.startswith(scope_path, autoescape=True))
+        return self.connection.execute(
+            query.order_by(organizations.c.path.nulls_first(), users.c.name, users.c.id)).all()
+
+    def set_password(self, user_id: int, *, password_hash: str,
+                     login: str | None = None) -> bool:
+        values: dict[str, Any] = {"password_hash": password_hash}
+        if login is not None:
+            values["login"] = login
+        done = self.connection.execute(update(users).where(users.c.id == user_id).values(values))
+        return done.rowcount == 1
+
+    def recent_failures(self, keys: Iterable[str], since: datetime) -> dict[str, int]:
+        rows = self.connection.execute(
+            select(sign_in_failures.c.key, func.count())
+            .where(sign_in_failures.c.key.in_(list(keys)), sign_in_failures.c.failed_at >= since)
+            .group_by(sign_in_failures.c.key)
+        )
+        return {key: count for key, count in rows}
+
+    def add_failures(self, keys: Iterable[str], *, now: datetime, forget_before: datetime,
+                     ) -> None:
+        self.connection.execute(
+            delete(sign_in_failures).where(sign_in_failures.c.failed_at < forget_before))
+        self.connection.execute(insert(sign_in_failures),
+                                [{"key": key, "failed_at": now} for key in keys])
+
+    def clear_failures(self, key: str) -> None:
+        self.connection.execute(delete(sign_in_failures).where(sign_in_failures.c.key == key))
 
     def actor_by_token_hash(self, token_hash: str, now: datetime) -> Actor | None:
         """The active user whose unexpired token has this hash (workflow.store.access)."""
@@ -176,6 +257,18 @@ class Repository:
             return {}
         rows = self.connection.execute(_MEMBERS, {"ids": ids})
         return {r.id: Member(r.id, r.name, r.branch_id, r.status, r.joined_on) for r in rows}
+
+    def registry(self, scope_path: str, *, limit: int = 1000) -> list[Any]:
+        """Current members (full or probationary) of the branches of a subtree, with their
+        branch's name, by branch and name: who may be named a contact or a sponsor."""
+        return self.connection.execute(
+            select(members.c.id, members.c.name, members.c.status, members.c.branch_id,
+                   organizations.c.name.label("branch_name"))
+            .join(organizations, organizations.c.id == members.c.branch_id)
+            .where(organizations.c.path.startswith(scope_path, autoescape=True),
+                   members.c.status != "former")
+            .order_by(members.c.branch_id, members.c.name, members.c.id).limit(limit)
+        ).all()
 
     def member_branch_path(self, member_id: int) -> str | None:
         return self.connection.execute(
@@ -221,20 +314,18 @@ class Repository:
             return None
         if for_update and row.head_hash is not None:
             self._heads[dossier_id] = (row.version, row.head_hash)
-        records, named = [], {}
-        for e in self.connection.execute(_RECORDS, {"dossier_id": dossier_id}):
-            records.append(Record(e.id, e.action, e.effective_date, e.payload))
-            if e.member_id is not None:
-                named[e.member_id] = Member(e.member_id, e.member_name, e.member_branch_id,
-                                            e.member_status, e.member_joined_on)
-        dossier = Dossier(
-            id=row.id, branch_id=row.branch_id, birth_date=row.birth_date,
-            applied_on=row.applied_on, records=records, members=named,
-            **{k: getattr(row, k) for k in FACT_FIELDS},
-        )
-        profile = {k: getattr(row, k) for k in PROFILE_FIELDS}
-        profile.update(created_at=_aware(row.created_at), updated_at=_aware(row.updated_at))
-        return StoredDossier(dossier, profile, row.branch_path, row.branch_name)
+        return _stored(row, self.connection.execute(_RECORDS, {"dossier_id": dossier_id}))
+
+    def dossiers(self, dossier_ids: list[int]) -> list[StoredDossier]:
+        """Several dossiers as `dossier` reads one, in two queries, in the order asked."""
+        if not dossier_ids:
+            return []
+        rows = self.connection.execute(_DOSSIERS, {"ids": dossier_ids}).all()
+        entries: dict[int, list[Any]] = {i: [] for i in dossier_ids}
+        for e in self.connection.execute(_RECORDS_OF, {"ids": dossier_ids}):
+            entries[e.dossier_id].append(e)
+        found = {row.id: _stored(row, entries[row.id]) for row in rows}
+        return [found[i] for i in dossier_ids if i in found]
 
     def save_dossier(self, dossier: Dossier, *, expected_version: int, now: datetime,
                      next_due: date | None) -> bool:
@@ -246,6 +337,22 @@ class Repository:
             **{f"new_{k}": getattr(dossier, k) for k in FACT_FIELDS},
         })
         return result.rowcount == 1
+
+    def update_profile(self, dossier_id: int, values: Mapping[str, Any]) -> None:
+        """Write corrected profile fields (the caller holds the dossier's write lock)."""
+        unknown = set(values) - set(PROFILE_FIELDS)
+        if unknown:
+            raise ValueError(f"not profile fields: {sorted(unknown)}")
+        self.connection.execute(
+            update(dossiers).where(dossiers.c.id == dossier_id).values(**values))
+
+    def move_dossier(self, dossier_id: int, branch_id: int) -> None:
+        """Move a dossier, and the registry entry it keeps up to date, to another branch."""
+        self.connection.execute(
+            update(dossiers).where(dossiers.c.id == dossier_id).values(branch_id=branch_id))
+        self.connection.execute(
+            update(members).where(members.c.dossier_id == dossier_id)
+            .values(branch_id=branch_id))
 
     def list_dossiers(self, *, scope_path: str, state: str | None, branch_id: int | None,
                       q: str | None, page: int,
@@ -275,6 +382,18 @@ class Repository:
             for row in rows
         ]
         return items, total
+
+    def longest_waiting(self, scope_path: str, states: Iterable[str], limit: int,
+                        ) -> list[dict[str, Any]]:
+        """Dossiers of a subtree in the given states, those whose last step is oldest first."""
+        rows = self.connection.execute(
+            select(dossiers, organizations.c.name.label("branch_name"))
+            .join(organizations, organizations.c.id == dossiers.c.branch_id)
+            .where(organizations.c.path.startswith(scope_path, autoescape=True),
+                   dossiers.c.state.in_(list(states)))
+            .order_by(dossiers.c.last_effective_on, dossiers.c.id).limit(limit)
+        ).all()
+        return [dict(row._mapping) for row in rows]
 
     def dossiers_in_states(self, states: Iterable[str], *,
                            committee_id: int | None = None) -> list[Any]:
@@ -306,7 +425,7 @@ class Repository:
         values = {k: getattr(entry, k) for k in (
             "dossier_id", "seq", "kind", "action", "from_state", "to_state", "effective_date",
             "payload", "actor_id", "actor_name", "actor_role", "recorded_at", "request_id",
-            "rulebook_id", "prev_hash", "hash")}
+            "rulebook_id", "prev_hash", "hash", "revision")}
         return self.connection.execute(_APPEND, values).scalar_one()
 
     def log(self, dossier_id: int) -> list[AuditEntry]:
@@ -367,3 +486,22 @@ class Repository:
                                             idempotency_keys.c.holder == holder,
                                             idempotency_keys.c.status_code.is_(None))
         )
+
+
+def _stored(row: Any, entries: Iterable[Any]) -> StoredDossier:
+    """A dossier's row and its record entries (with the members they name) as the domain's
+    objects."""
+    found, named = [], {}
+    for e in entries:
+        found.append((e.id, e.action, e.effective_date, e.payload))
+        if e.member_id is not None:
+            named[e.member_id] = Member(e.member_id, e.member_name, e.member_branch_id,
+                                        e.member_status, e.member_joined_on)
+    dossier = Dossier(
+        id=row.id, branch_id=row.branch_id, birth_date=row.birth_date,
+        applied_on=row.applied_on, records=records_from_log(found), members=named,
+        **{k: getattr(row, k) for k in FACT_FIELDS},
+    )
+    profile = {k: getattr(row, k) for k in PROFILE_FIELDS}
+    profile.update(created_at=_aware(row.created_at), updated_at=_aware(row.updated_at))
+    return StoredDossier(dossier, profile, row.branch_path, row.branch_name)

@@ -72,7 +72,22 @@ users = Table(
     Column("token_expires_at", DateTime(timezone=True)),
     Column("credentials_stamp", BigInteger, nullable=False, server_default="0"),
     Index("ix_users_credentials_stamp", "credentials_stamp"),
+    # Sign-in to the web interface: a login name and an Argon2 hash of the password (the
+    # encoded string carries its own salt and parameters). NULL: no web sign-in.
+    Column("login", String(100), unique=True),
+    Column("password_hash", String(255)),
     CheckConstraint("role IN ('branch', 'committee', 'auditor', 'admin')", name="role"),
+)
+
+# Failed sign-ins, by "login:NAME" and by "address:IP", so that repeated failures are slowed
+# down in every worker alike. Old rows are deleted as new ones are written.
+sign_in_failures = Table(
+    "sign_in_failures",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(200), nullable=False),
+    Column("failed_at", DateTime(timezone=True), nullable=False),
+    Index("ix_sign_in_failures_key_failed_at", "key", "failed_at"),
 )
 
 dossiers = Table(
@@ -102,6 +117,8 @@ dossiers = Table(
     Column("conversion_voted_on", Date),
     Column("membership_on", Date),
     Column("closing_reason", Text),
+    # The conversion meeting's motion awaiting the committee (workflow.domain.dossier).
+    Column("motion", JSON),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     # The deadline index (workflow.domain.deadlines): a lower bound of the due dates of the
@@ -150,6 +167,9 @@ audit_entries = Table(
     Column("recorded_at", DateTime(timezone=True), nullable=False),
     Column("request_id", String(64)),
     Column("rulebook_id", String(40), nullable=False),
+    # The revision of the rulebook the act was judged by (1 for every entry written before
+    # revisions were named, migration 0006).
+    Column("revision", SmallInteger, nullable=False, server_default="1"),
     # The hash chain (workflow.domain.audit); the database refuses UPDATE and DELETE on this table
     # (triggers installed by migration 0002, see workflow.store.append_only).
     Column("prev_hash", String(64), nullable=False),

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from workflow.domain.actors import Actor
 from workflow.domain.environment import Environment
-from workflow.domain.errors import Conflict, Forbidden, Invalid, NotFound
+from workflow.domain.errors import Conflict, Forbidden, Invalid, Message, NotFound
 from workflow.domain.roles import Role
 from workflow.store.access import Credentials, UserRow
 from workflow.store.uow import UnitOfWork
@@ -31,14 +31,14 @@ COMMAND_LINE = Actor(id=0, name="command line", role=Role.ADMIN, organization_id
 
 def _require_admin(actor: Actor) -> None:
     if actor.role != Role.ADMIN:
-        raise Forbidden("only administrators manage users")
+        raise Forbidden(Message("only administrators manage users", "只有管理员可以管理用户"))
 
 
 def _in_scope(credentials: Credentials, actor: Actor, user_id: int) -> UserRow:
     user = credentials.user(user_id)
     # Outside the actor's scope a user does not exist (as for dossiers).
     if user is None or not actor.covers(user.organization_path):
-        raise NotFound(f"no user {user_id}")
+        raise NotFound(Message(f"no user {user_id}", f"没有编号为{user_id}的用户"))
     return user
 
 
@@ -53,7 +53,7 @@ def deactivate_user(*, uow: UnitOfWork, actor: Actor, user_id: int) -> UserRow:
     about a second; its entries in the audit log stay as they are."""
     _require_admin(actor)
     if user_id == actor.id:
-        raise Invalid({"user_id": "you may not deactivate yourself"})
+        raise Invalid({"user_id": Message("you may not deactivate yourself", "不能停用自己")})
     with uow.transaction(write=True) as tx:
         credentials = Credentials(tx.repo.connection)
         _in_scope(credentials, actor, user_id)
@@ -68,7 +68,7 @@ def _expiry(day: date | None, env: Environment) -> datetime | None:
     if day is None:
         return None
     if day < env.today():
-        raise Invalid({"expires_on": "may not lie in the past"})
+        raise Invalid({"expires_on": Message("may not lie in the past", "不得早于今天")})
     return datetime.combine(day + timedelta(days=1), time(), ZoneInfo(env.timezone))
 
 
@@ -82,7 +82,7 @@ def replace_token(*, uow: UnitOfWork, env: Environment, actor: Actor, user_id: i
     with uow.transaction(write=True) as tx:
         credentials = Credentials(tx.repo.connection)
         if not _in_scope(credentials, actor, user_id).active:
-            raise Conflict("the user is deactivated")
+            raise Conflict(Message("the user is deactivated", "该用户已停用"))
         change_credentials(credentials, user_id, token_hash=hash_token(token),
                 token_expires_at=expires_at)
         user = credentials.user(user_id)

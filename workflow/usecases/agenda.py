@@ -22,7 +22,7 @@ from workflow.domain.deadlines import (
 )
 from workflow.domain.dossier import Dossier, RecordsNotLoaded
 from workflow.domain.environment import Environment
-from workflow.domain.errors import Forbidden, Invalid
+from workflow.domain.errors import NO_ORGANIZATION_IN_SCOPE, Forbidden, Invalid, role_may_not
 from workflow.domain.roles import Role
 from workflow.store.deadline_index import DeadlineIndex
 from workflow.store.reports import OpenDossier, Reports
@@ -59,7 +59,7 @@ def scope_of(uow: UnitOfWork, actor: Actor, organization_id: int | None) -> str:
     with uow.transaction() as tx:
         organization = tx.repo.organization(organization_id)
     if organization is None or not actor.covers(organization.path):
-        raise Invalid({"organization_id": "no organisation with this id in your scope"})
+        raise Invalid({"organization_id": NO_ORGANIZATION_IN_SCOPE})
     return organization.path
 
 
@@ -72,7 +72,7 @@ def agenda(*, uow: UnitOfWork, env: Environment, actor: Actor,
     when it was built for the running configuration; otherwise (or with `use_index=False`)
     every open dossier of the scope is asked. Either way the rules give the dates."""
     if actor.role not in AGENDA_ROLES:
-        raise Forbidden(f"the {actor.role} role has no agenda")
+        raise Forbidden(role_may_not(actor.role, "read an agenda", "查看日程"))
     scope = scope_of(uow, actor, organization_id)
     today = today or env.today()
     rulebook = env.rulebook_on(today)

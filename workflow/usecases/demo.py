@@ -30,6 +30,9 @@ MAIN_LINE = (
 
 VOTE = {"entitled": 21, "present": 18, "in_favour": 17, "against": 1, "abstained": 0,
         "written": 1}
+# A valid meeting that did not pass: a quorum, ten in favour of twenty-one entitled.
+FAILED_VOTE = {"entitled": 21, "present": 16, "in_favour": 10, "against": 5, "abstained": 1,
+               "written": 0}
 
 
 @dataclass(frozen=True)
@@ -84,19 +87,21 @@ def _main_line(a: date, rb: Rulebook, cal: WorkingDayCalendar, contacts: Sequenc
         evaluation = add_months(evaluation, rb.evaluation_interval_months)
     for member_id in sponsors:
         yield Act(candidate - 10 * day, branch, record="sponsor", data={"member_id": member_id})
+    yield Act(candidate - 5 * day, committee, record="filing", data={"stage": "candidate"})
     yield Act(candidate, branch, trigger="designate_candidate")
     trained = candidate + 14 * day
     yield Act(trained, committee, trigger="complete_training",
               data={"hours": rb.training_hours_min, "days": rb.training_days_min,
                     "passed": True})
     reviewed = trained + 30 * day
-    yield Act(reviewed, committee, trigger="pass_political_review")
+    yield Act(reviewed, committee, trigger="pass_political_review",
+              data={"conclusion": "政治审查合格"})
     yield Act(reviewed + 5 * day, branch, record="branch_review", data={"summary": "同意"})
     publicity = reviewed + 10 * day
     yield Act(publicity, committee, trigger="start_publicity")
     closed = cal.working_days_from(publicity, rb.publicity_working_days).last_day + day
     yield Act(closed, committee, trigger="close_publicity")
-    yield Act(closed, branch, record="volunteer_form")
+    yield Act(closed, committee, record="volunteer_form")
     voted = closed + 7 * day
     yield Act(voted, branch, trigger="hold_vote", data=dict(VOTE))
     yield Act(voted + 10 * day, committee, record="approval_talk", data={"by": "组织员"})
@@ -105,6 +110,7 @@ def _main_line(a: date, rb: Rulebook, cal: WorkingDayCalendar, contacts: Sequenc
     yield Act(approved + 7 * day, branch, record="oath")
     end = add_months(voted, rb.probation_months)
     yield Act(end - 14 * day, branch, record="conversion_application")
+    yield Act(end - 7 * day, branch, record="branch_review", data={"summary": "同意转正"})
     yield Act(end, committee, trigger="start_conversion_publicity")
     closed = cal.working_days_from(end, rb.publicity_working_days).last_day + day
     yield Act(closed, committee, trigger="close_conversion_publicity")
@@ -169,13 +175,62 @@ DEMO_TARGETS = {
 # Where the public raises objections to the demo committee's publicities.
 DEMO_CONTACT = {"objection_phone": "010-6512 3456", "objection_email": "zuzhi@example.cn",
                 "objection_address": "示范街道党工委组织办公室（示范路1号）"}
-EXITS = {"rejected": ("activist", "reject"), "withdrawn": ("applicant", "withdraw"),
-         "disqualified": ("probationary", "disqualify")}
+REASON = {"reason": "演示：本人申请"}
+# Histories beyond the main line: a dossier walked to a state, then these acts (trigger, who,
+# payload), one a day, ending the day before yesterday.
+BEYOND = {
+    "rejected": ("activist", [("reject", Role.BRANCH, REASON)]),
+    "withdrawn": ("applicant", [("withdraw", Role.BRANCH, REASON)]),
+    "failed_vote": ("vote", [("record_failed_vote", Role.BRANCH, FAILED_VOTE)]),
+    "extended": ("conversion_vote", [
+        ("hold_conversion_vote", Role.BRANCH, {**VOTE, "motion": "extend", "months": 6}),
+        ("approve_conversion", Role.COMMITTEE, {}),
+    ]),
+    "disqualified": ("probationary", [
+        ("hold_conversion_vote", Role.BRANCH,
+         {**VOTE, "motion": "disqualify", "reason": "演示：长期不履行党员义务"}),
+        ("approve_conversion", Role.COMMITTEE, {}),
+    ]),
+}
+
+
+@dataclass(frozen=True)
+class Walked:
+    """A demo dossier, its branch, and the branch's members not named on it."""
+
+    dossier_id: int
+    branch_id: int
+    branch_actor: Actor
+    unnamed: list[int]
+
+
+def _corrections(*, uow: UnitOfWork, env: Environment, committee: Actor,
+                 dossiers: dict[str, list[Walked]], branch_ids: list[int]) -> None:
+    """A sponsor voided and replaced, and a transfer: corrections are history too."""
+    from workflow.usecases import services
+
+    today = env.today()
+    # An activist's sponsor turns out unable to stand: voided, and another one recorded.
+    first = dossiers["activist"][0]
+    view = services.get_dossier(uow=uow, env=env, actor=first.branch_actor,
+                                dossier_id=first.dossier_id)
+    sponsor = next(r for r in view.dossier.records if r.type == "sponsor")
+    services.void_record(uow=uow, env=env, actor=first.branch_actor,
+                         dossier_id=first.dossier_id, record_id=sponsor.id,
+                         reason="演示：介绍人调离本单位，另行确定")
+    services.add_record(uow=uow, env=env, actor=first.branch_actor,
+                        dossier_id=first.dossier_id, record_type="sponsor", on=today,
+                        data={"member_id": first.unnamed[0]})
+    # Another activist moves with its work to another branch (Art. 12).
+    second = dossiers["activist"][1]
+    services.transfer(uow=uow, env=env, actor=committee, dossier_id=second.dossier_id,
+                      branch_id=next(b for b in branch_ids if b != second.branch_id),
+                      reason="演示：工作调动", on=today)
 
 
 def load_demo(*, uow: UnitOfWork, env: Environment, seed: int = 2026) -> list[str]:
     """One committee, three branches, a registry, and ~50 dossiers in every state."""
-    from workflow.usecases import publicity, services
+    from workflow.usecases import accounts, publicity, services
 
     rng = random.Random(seed)
     today = env.today()
@@ -184,7 +239,16 @@ def load_demo(*, uow: UnitOfWork, env: Environment, seed: int = 2026) -> list[st
     def name() -> str:
         return rng.choice(SURNAMES) + rng.choice(GIVEN)
 
-    _, admin_token = services.create_admin(uow=uow, env=env, name="演示管理员")
+    # Every demo user signs in to the web interface too, with a password made for this run.
+    suffix = _login_suffix(uow)
+    passwords: dict[str, str] = {}
+
+    def sign_in_as(who: str) -> dict[str, str]:
+        passwords[who] = accounts.generate_password()
+        return {"login": who + suffix, "password": passwords[who]}
+
+    _, admin_token = services.create_admin(uow=uow, env=env, name="演示管理员",
+                                           **sign_in_as("admin"))
     admin = services.authenticate(uow=uow, token=admin_token)
     committee = services.create_organization(uow=uow, env=env, actor=admin,
                                              name="示范街道党工委", kind="committee",
@@ -193,18 +257,21 @@ def load_demo(*, uow: UnitOfWork, env: Environment, seed: int = 2026) -> list[st
                                     values=DEMO_CONTACT)
     tokens = {"admin": admin_token}
     _, token = services.create_user(uow=uow, env=env, actor=admin, name="组织委员",
-                                    role=Role.COMMITTEE, organization_id=committee.id)
+                                    role=Role.COMMITTEE, organization_id=committee.id,
+                                    **sign_in_as("committee"))
     tokens["committee"] = token
     committee_actor = services.authenticate(uow=uow, token=token)
     _, tokens["auditor"] = services.create_user(uow=uow, env=env, actor=admin, name="纪检审计",
-                                                role=Role.AUDITOR, organization_id=committee.id)
+                                                role=Role.AUDITOR, organization_id=committee.id,
+                                                **sign_in_as("auditor"))
     branches = []
     for index, branch_name in enumerate(["第一党支部", "第二党支部", "机关党支部"], start=1):
         branch = services.create_organization(uow=uow, env=env, actor=admin, name=branch_name,
                                               kind="branch", parent_id=committee.id)
         _, token = services.create_user(uow=uow, env=env, actor=admin,
                                         name=f"{branch_name}书记", role=Role.BRANCH,
-                                        organization_id=branch.id)
+                                        organization_id=branch.id,
+                                        **sign_in_as(f"branch{index}"))
         tokens[f"branch{index}"] = token
         members = [
             services.create_member(uow=uow, env=env, actor=admin, name=name(),
@@ -215,13 +282,17 @@ def load_demo(*, uow: UnitOfWork, env: Environment, seed: int = 2026) -> list[st
         branches.append((branch, services.authenticate(uow=uow, token=token), members))
 
     targets = [t for t, n in DEMO_TARGETS.items() for _ in range(n)]
-    targets += list(EXITS)
+    targets += list(BEYOND)
     created = 0
+    dossiers: dict[str, list[Walked]] = {}
+    actors = {Role.COMMITTEE: committee_actor}
     for index, target in enumerate(targets):
         branch, branch_actor, members = branches[index % len(branches)]
-        walk_to = EXITS[target][0] if target in EXITS else target
+        actors[Role.BRANCH] = branch_actor
+        walk_to, beyond = BEYOND.get(target, (target, []))
         # In-progress dossiers acted on in the last weeks; a publicity opened a few days ago.
         finished_by = today - timedelta(days=2 if "publicity" in target else rng.randint(3, 40))
+        finished_by -= timedelta(days=len(beyond) + 1)
         applied = applied_on_for(target=walk_to, finished_by=finished_by, rulebook=rulebook,
                                  calendar=calendar)
         birth = add_months(applied, -12 * rng.randint(19, 45) - rng.randint(0, 11))
@@ -236,15 +307,28 @@ def load_demo(*, uow: UnitOfWork, env: Environment, seed: int = 2026) -> list[st
         picked = rng.sample(members, 3)
         acts = plan(applied_on=applied, target=walk_to, rulebook=rulebook, calendar=calendar,
                     contacts=picked[:1], sponsors=picked[1:])
-        execute(uow=uow, env=env, dossier_id=view.dossier.id, acts=acts,
-                actors={Role.BRANCH: branch_actor, Role.COMMITTEE: committee_actor})
-        if target in EXITS:
-            on = max(acts[-1].on if acts else applied, today - timedelta(days=1))
-            services.fire(uow=uow, env=env, actor=branch_actor, dossier_id=view.dossier.id,
-                          trigger=EXITS[target][1], on=on, payload={"reason": "演示：本人申请"})
+        execute(uow=uow, env=env, dossier_id=view.dossier.id, acts=acts, actors=actors)
+        for step, (trigger, role, payload) in enumerate(beyond):
+            on = today - timedelta(days=len(beyond) + 1 - step)
+            services.fire(uow=uow, env=env, actor=actors[role], dossier_id=view.dossier.id,
+                          trigger=trigger, on=on, payload=payload)
+        dossiers.setdefault(target, []).append(Walked(
+            view.dossier.id, branch.id, branch_actor, [m for m in members if m not in picked]))
         created += 1
+    _corrections(uow=uow, env=env, committee=committee_actor, dossiers=dossiers,
+                 branch_ids=[branch.id for branch, _, _ in branches])
 
     lines = [f"Demo loaded: 1 committee, {len(branches)} branches, {len(branches) * 6} members, "
              f"{created} dossiers in {len(set(targets))} states."]
-    lines += [f"  token {who}: {token}" for who, token in tokens.items()]
+    for who, token in tokens.items():
+        lines += [f"  token {who}: {token}", f"  login {who}: {who}{suffix} {passwords[who]}"]
     return lines
+
+
+def _login_suffix(uow: UnitOfWork) -> str:
+    """Nothing for the first demo in a database; "-2", "-3"… for the next ones."""
+    with uow.transaction() as tx:
+        taken = 1
+        while tx.repo.login_taken("admin" + ("" if taken == 1 else f"-{taken}")):
+            taken += 1
+    return "" if taken == 1 else f"-{taken}"

@@ -10,7 +10,7 @@ import secrets
 
 from workflow.domain.actors import Actor
 from workflow.domain.environment import Environment
-from workflow.domain.errors import Forbidden, NotFound
+from workflow.domain.errors import Forbidden, Message, NotFound, role_may_not
 from workflow.store.feeds import CalendarFeeds
 from workflow.store.uow import UnitOfWork
 from workflow.usecases.agenda import AGENDA_ROLES, AgendaItem, agenda
@@ -20,7 +20,7 @@ from workflow.usecases.services import hash_token
 def issue_feed(*, uow: UnitOfWork, env: Environment, actor: Actor) -> str:
     """A new secret for the actor's feed; any previous secret stops working."""
     if actor.role not in AGENDA_ROLES:
-        raise Forbidden(f"the {actor.role} role has no agenda to subscribe to")
+        raise Forbidden(role_may_not(actor.role, "subscribe to an agenda", "订阅日程"))
     secret = secrets.token_urlsafe(32)
     with uow.transaction(write=True) as tx:
         CalendarFeeds(tx.repo.connection).replace(user_id=actor.id,
@@ -34,7 +34,7 @@ def revoke_feed(*, uow: UnitOfWork, actor: Actor) -> None:
         revoked = CalendarFeeds(tx.repo.connection).revoke(actor.id)
         tx.commit()
     if not revoked:
-        raise NotFound("you have no calendar feed")
+        raise NotFound(Message("you have no calendar feed", "您没有日历订阅"))
 
 
 def feed_agenda(*, uow: UnitOfWork, env: Environment,
@@ -43,5 +43,6 @@ def feed_agenda(*, uow: UnitOfWork, env: Environment,
     with uow.transaction() as tx:
         actor = CalendarFeeds(tx.repo.connection).actor_by_secret_hash(hash_token(secret))
     if actor is None:
-        raise NotFound("no calendar feed with this address (it may have been revoked)")
+        raise NotFound(Message("no calendar feed with this address (it may have been revoked)",
+                                "没有这个地址的日历订阅（可能已被撤销）"))
     return actor, agenda(uow=uow, env=env, actor=actor)

@@ -20,7 +20,7 @@ from workflow.domain.actors import Actor
 from workflow.domain.audit import AuditEntry
 from workflow.domain.roles import Role
 
-PRIVATE_FIELDS = frozenset({"id_number", "phone"})
+PRIVATE_FIELDS = ("id_number", "phone")
 SEES_PRIVATE = frozenset({Role.BRANCH, Role.COMMITTEE, Role.AUDITOR})
 
 
@@ -40,6 +40,15 @@ def _hidden(value: Any) -> Any:
 
 def visible_profile(profile: Mapping[str, Any], actor: Actor) -> dict[str, Any]:
     return dict(profile) if sees_private(actor) else _hidden(profile)
+
+
+def hidden_fields(actor: Actor) -> frozenset[str]:
+    """The private fields the actor may not see (none, or all of them)."""
+    return frozenset() if sees_private(actor) else frozenset(PRIVATE_FIELDS)
+
+
+def visible_payload(payload: Mapping[str, Any], actor: Actor) -> dict[str, Any]:
+    return dict(payload) if sees_private(actor) else _hidden(payload)
 
 
 def visible_entry(entry: AuditEntry, actor: Actor) -> AuditEntry:

@@ -14,7 +14,7 @@ from datetime import date
 
 from workflow.domain.actors import Actor
 from workflow.domain.environment import Environment
-from workflow.domain.errors import Forbidden, Invalid, NotFound
+from workflow.domain.errors import Forbidden, Invalid, Message, NotFound, role_may_not
 from workflow.domain.roles import Role
 from workflow.store.organizations import CONTACT_FIELDS, ObjectionContact, OrganizationContacts
 from workflow.store.uow import UnitOfWork
@@ -44,7 +44,19 @@ class Board:
         return sorted(found)
 
 
+def public_committee(*, uow: UnitOfWork, committee_id: int) -> ObjectionContact:
+    """A committee the public may ask about (404 for anything else: a filter of the board
+    naming no committee is a wrong address, not an empty board)."""
+    with uow.transaction() as tx:
+        found = OrganizationContacts(tx.repo.connection).get(committee_id)
+    if found is None or found.kind != "committee":
+        raise NotFound(Message(f"no committee {committee_id}", f"没有编号为{committee_id}的党委"))
+    return found
+
+
 def board(*, uow: UnitOfWork, env: Environment, committee_id: int | None = None) -> Board:
+    if committee_id is not None:
+        public_committee(uow=uow, committee_id=committee_id)
     notices = services.publicity_notices(uow=uow, env=env)
     with uow.transaction() as tx:
         committees = OrganizationContacts(tx.repo.connection).many(
@@ -62,18 +74,20 @@ def set_objection_contact(*, uow: UnitOfWork, actor: Actor, organization_id: int
                           values: Mapping[str, str | None]) -> ObjectionContact:
     """Admin: where the public raises objections to the publicities of a committee."""
     if actor.role != Role.ADMIN:
-        raise Forbidden(f"the {actor.role} role may not do this")
+        raise Forbidden(role_may_not(actor.role))
     unknown = set(values) - set(CONTACT_FIELDS)
     if unknown:
-        raise Invalid({k: "unknown field" for k in sorted(unknown)})
+        raise Invalid({k: Message("unknown field", "未知字段") for k in sorted(unknown)})
     with uow.transaction(write=True) as tx:
         store = OrganizationContacts(tx.repo.connection)
         organization = store.get(organization_id)
         if organization is None or not actor.covers(organization.path):
-            raise NotFound(f"no organisation {organization_id}")
+            raise NotFound(Message(f"no organisation {organization_id}",
+                                   f"没有编号为{organization_id}的组织"))
         if organization.kind != "committee" and any(values.values()):
-            raise Invalid({"kind": "objections go to a committee: set its contact, not a "
-                                   "branch's"})
+            raise Invalid({"kind": Message(
+                "objections go to a committee: set its contact, not a branch's",
+                "意见向党委反映：请设置党委的联系方式，而不是党支部的")})
         store.set_contact(organization_id, values)
         updated = store.get(organization_id)
         tx.commit()

@@ -14,29 +14,34 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
-from states.probation import PROBATION_STATES
-from states.publicity import PUBLICITY_STATES, publicity_span
 from workflow.domain.actors import Actor
 from workflow.domain.audit import AuditEntry, entry_for
 from workflow.domain.calendar import WorkingDaySpan
 from workflow.domain.deadlines import earliest_due
-from workflow.domain.dossier import Dossier, Record
+from workflow.domain.dossier import CORRECT_PROFILE, TRANSFER, VOID, Dossier, Record
 from workflow.domain.environment import Environment
 from workflow.domain.errors import (
+    NO_ORGANIZATION_IN_SCOPE,
+    NOT_IN_FUTURE,
+    ROLE_ZH,
     Conflict,
     Forbidden,
     Invalid,
+    InvalidTransition,
+    Message,
     NotFound,
     RecordNotAllowed,
     VersionMismatch,
+    role_may_not,
 )
 from workflow.domain.machine import Step
-from workflow.domain.procedure import RecordType, StateDef, TransitionDef
+from workflow.domain.procedure import Procedure, RecordType, StateDef, TransitionDef
 from workflow.domain.roles import Role
 from workflow.domain.rulebook import Rulebook
 from workflow.domain.rules import Param
 from workflow.store.repository import Organization, Repository, StoredDossier
 from workflow.store.uow import UnitOfWork
+from workflow.usecases import accounts
 from workflow.usecases.privacy import visible_entries
 
 T = TypeVar("T")
@@ -84,6 +89,13 @@ class Notice:
     working_days_left: int
 
 
+BIRTH_BEFORE_APPLICATION = Message("must be before the application date", "应早于申请日期")
+
+
+def not_after_today(today: date) -> Message:
+    return Message(f"may not lie in the future (today is {today})", f"不得晚于今天（{today}）")
+
+
 # Authentication and administration
 
 
@@ -95,16 +107,19 @@ def authenticate(*, uow: UnitOfWork, token: str, now: datetime | None = None) ->
 
 def _require(actor: Actor, *roles: Role) -> None:
     if actor.role not in roles:
-        raise Forbidden(f"the {actor.role} role may not do this")
+        raise Forbidden(role_may_not(actor.role))
 
 
-def create_admin(*, uow: UnitOfWork, env: Environment, name: str) -> tuple[int, str]:
+def create_admin(*, uow: UnitOfWork, env: Environment, name: str, login: str | None = None,
+                 password: str | None = None) -> tuple[int, str]:
     """The first administrator (from the command line). Admins without an organisation
     manage the whole tree."""
     token = secrets.token_urlsafe(32)
     with uow.transaction(write=True) as tx:
+        login, password_hash = accounts.new_credentials(tx.repo, login, password)
         user_id = tx.repo.add_user(name=name, role=Role.ADMIN, organization_id=None,
-                                   token_hash=hash_token(token), now=env.now())
+                                   token_hash=hash_token(token), now=env.now(), login=login,
+                                   password_hash=password_hash)
         tx.commit()
     return user_id, token
 
@@ -117,29 +132,37 @@ def create_organization(*, uow: UnitOfWork, env: Environment, actor: Actor, name
         if parent_id is not None:
             parent = tx.repo.organization(parent_id)
             if parent is None or not actor.covers(parent.path):
-                raise Invalid({"parent_id": "no organisation with this id in your scope"})
+                raise Invalid({"parent_id": NO_ORGANIZATION_IN_SCOPE})
             if parent.kind != "committee":
-                raise Invalid({"parent_id": "only a committee can have organisations below it"})
+                raise Invalid({"parent_id": Message(
+                    "only a committee can have organisations below it", "只有党委下面可以设组织")})
         elif actor.organization_path != "/":
-            raise Invalid({"parent_id": "required: you manage only your organisation's subtree"})
+            raise Invalid({"parent_id": Message(
+                "required: you manage only your organisation's subtree",
+                "必填：您只管理本组织及其下级组织")})
         org = tx.repo.add_organization(name=name, kind=kind, parent=parent, now=env.now())
         tx.commit()
     return org
 
 
 def create_user(*, uow: UnitOfWork, env: Environment, actor: Actor, name: str, role: Role,
-                organization_id: int) -> tuple[int, str]:
+                organization_id: int, login: str | None = None,
+                password: str | None = None) -> tuple[int, str]:
     _require(actor, Role.ADMIN)
     token = secrets.token_urlsafe(32)
     with uow.transaction(write=True) as tx:
         org = tx.repo.organization(organization_id)
         if org is None or not actor.covers(org.path):
-            raise Invalid({"organization_id": "no organisation with this id in your scope"})
+            raise Invalid({"organization_id": NO_ORGANIZATION_IN_SCOPE})
         wanted = {Role.BRANCH: "branch", Role.COMMITTEE: "committee"}.get(role)
         if wanted and org.kind != wanted:
-            raise Invalid({"organization_id": f"a {role} user belongs to a {wanted}"})
+            raise Invalid({"organization_id": Message(
+                f"a {role} user belongs to a {wanted}",
+                f"{ROLE_ZH[role]}用户应属于{ROLE_ZH[wanted]}")})
+        login, password_hash = accounts.new_credentials(tx.repo, login, password)
         user_id = tx.repo.add_user(name=name, role=role, organization_id=organization_id,
-                                   token_hash=hash_token(token), now=env.now())
+                                   token_hash=hash_token(token), now=env.now(), login=login,
+                                   password_hash=password_hash)
         tx.commit()
     return user_id, token
 
@@ -148,7 +171,7 @@ def create_member(*, uow: UnitOfWork, env: Environment, actor: Actor, name: str,
                   branch_id: int, status: str, joined_on: date) -> int:
     _require(actor, Role.ADMIN, Role.BRANCH)
     if joined_on > env.today():
-        raise Invalid({"joined_on": "may not lie in the future"})
+        raise Invalid({"joined_on": NOT_IN_FUTURE})
     with uow.transaction(write=True) as tx:
         branch = _branch_in_scope(tx.repo, actor, branch_id)
         member_id = tx.repo.add_member(name=name, branch_id=branch.id, status=status,
@@ -160,7 +183,8 @@ def create_member(*, uow: UnitOfWork, env: Environment, actor: Actor, name: str,
 def _branch_in_scope(repo: Repository, actor: Actor, branch_id: int) -> Organization:
     branch = repo.organization(branch_id)
     if branch is None or not actor.covers(branch.path) or branch.kind != "branch":
-        raise Invalid({"branch_id": "no branch with this id in your scope"})
+        raise Invalid({"branch_id": Message("no branch with this id in your scope",
+                                             "您的管辖范围内没有这个党支部")})
     return branch
 
 
@@ -172,7 +196,7 @@ def _load(repo: Repository, actor: Actor, dossier_id: int, *,
     stored = repo.dossier(dossier_id, for_update=for_update)
     # Outside the actor's scope a dossier does not exist: not even its existence leaks.
     if stored is None or not actor.covers(stored.branch_path):
-        raise NotFound(f"no dossier {dossier_id}")
+        raise NotFound(Message(f"no dossier {dossier_id}", f"没有编号为{dossier_id}的档案"))
     return stored
 
 
@@ -188,12 +212,11 @@ def _to_change(repo: Repository, actor: Actor, dossier_id: int,
 def _check_act_date(field: str, on: date, dossier: Dossier, env: Environment) -> None:
     today = env.today()
     if on > today:
-        raise Invalid({field: f"may not lie in the future (today is {today})"})
+        raise Invalid({field: not_after_today(today)})
     if on < dossier.last_effective_on:
-        raise Invalid({
-            field: f"may not precede the dossier's previous transition "
-                   f"({dossier.last_effective_on})"
-        })
+        raise Invalid({field: Message(
+            f"may not precede the dossier's previous transition ({dossier.last_effective_on})",
+            f"不得早于档案上一次状态变更的日期（{dossier.last_effective_on}）")})
 
 
 def view(stored: StoredDossier, env: Environment) -> DossierView:
@@ -202,8 +225,8 @@ def view(stored: StoredDossier, env: Environment) -> DossierView:
     dossier = stored.dossier
     facts = engine.facts(dossier, today, env.calendar)
     span = None
-    if dossier.state in PUBLICITY_STATES:
-        span = publicity_span(dossier, engine.rulebook, env.calendar)
+    if env.procedure.in_publicity(dossier.state):
+        span = env.procedure.publicity.span(dossier, engine.rulebook, env.calendar)
     return DossierView(stored, env.procedure.state(dossier.state), engine.steps(dossier, facts),
                        span, engine.rulebook, today)
 
@@ -237,9 +260,9 @@ def create_dossier(*, uow: UnitOfWork, env: Environment, actor: Actor,
     birth_date: date = profile["birth_date"]
     today = env.today()
     if applied_on > today:
-        raise Invalid({"applied_on": f"may not lie in the future (today is {today})"})
+        raise Invalid({"applied_on": not_after_today(today)})
     if birth_date >= applied_on:
-        raise Invalid({"birth_date": "must be before the application date"})
+        raise Invalid({"birth_date": BIRTH_BEFORE_APPLICATION})
     engine = env.engine_on(applied_on)
     dossier = Dossier(id=None, branch_id=profile["branch_id"], state=engine.procedure.initial,
                       version=1, birth_date=birth_date, applied_on=applied_on,
@@ -255,7 +278,7 @@ def create_dossier(*, uow: UnitOfWork, env: Environment, actor: Actor,
             dossier_id=dossier.id, seq=dossier.version, kind="create", action="create",
             from_state=None, to_state=dossier.state, effective_date=applied_on,
             payload=profile, actor=actor, recorded_at=now, request_id=request_id,
-            rulebook_id=engine.rulebook.id,
+            rulebook_id=engine.rulebook.id, revision=env.procedure.revision,
         ))
         stored = tx.repo.dossier(dossier.id)
         tx.commit()
@@ -298,17 +321,19 @@ def _save(repo: Repository, stored: StoredDossier, read_version: int, now: datet
     dossier = stored.dossier
     if not repo.save_dossier(dossier, expected_version=read_version, now=now,
                              next_due=next_due):
-        raise Conflict("the dossier was changed by a concurrent request")
+        raise Conflict(Message("the dossier was changed by a concurrent request",
+                                "档案刚被另一请求修改，请重新读取后再试"))
     stored.profile["updated_at"] = now
 
 
-def _membership(before: str, after: str) -> str | None:
+def _membership(procedure: Procedure, before: str, after: str) -> str | None:
     """The registry status a transition gives the person, if it changes it."""
-    if after in PROBATION_STATES:
+    probation = procedure.probation_states
+    if after in probation:
         return "probationary"
     if after == "full_member":
         return "full"
-    if before in PROBATION_STATES and after in ("disqualified", "withdrawn"):
+    if before in probation and after in ("disqualified", "withdrawn"):
         return "former"
     return None
 
@@ -337,13 +362,13 @@ def fire(*, uow: UnitOfWork, env: Environment, actor: Actor, dossier_id: int, tr
                 dossier_id=dossier.id, seq=dossier.version, kind="transition", action=trigger,
                 from_state=before, to_state=dossier.state, effective_date=on, payload=values,
                 actor=actor, recorded_at=now, request_id=request_id,
-                rulebook_id=engine.rulebook.id,
+                rulebook_id=engine.rulebook.id, revision=env.procedure.revision,
             )
             next_due = _next_due(stored, env)
             with change.write() as tx:
                 _save(tx.repo, stored, read_version, now, next_due)
                 tx.repo.append(entry)
-                status = _membership(before, dossier.state)
+                status = _membership(env.procedure, before, dossier.state)
                 if status:
                     tx.repo.sync_membership(
                         dossier_id=dossier.id, name=stored.profile["name"],
@@ -357,15 +382,21 @@ def fire(*, uow: UnitOfWork, env: Environment, actor: Actor, dossier_id: int, tr
     return view(_with_retries(attempt), env)
 
 
+def registry_scope(branch_path: str) -> str:
+    """Contacts and sponsors come from the registry of the committee the branch belongs to:
+    the path of that committee's subtree."""
+    return branch_path.rstrip("/").rsplit("/", 1)[0] + "/"
+
+
 def _check_record_data(repo: Repository, stored: StoredDossier, record_type: RecordType,
                        data: Mapping[str, Any]) -> None:
-    # Contacts and sponsors come from the registry of the committee the branch belongs to.
-    committee_path = stored.branch_path.rstrip("/").rsplit("/", 1)[0] + "/"
+    committee_path = registry_scope(stored.branch_path)
     for param in record_type.params:
         if param.kind == "member":
             path = repo.member_branch_path(data[param.name])
             if path is None or not path.startswith(committee_path):
-                raise Invalid({param.name: "no member with this id in the registry"})
+                raise Invalid({param.name: Message("no member with this id in the registry",
+                                                    "党员名册中没有这个编号")})
 
 
 def add_record(*, uow: UnitOfWork, env: Environment, actor: Actor, dossier_id: int,
@@ -374,7 +405,8 @@ def add_record(*, uow: UnitOfWork, env: Environment, actor: Actor, dossier_id: i
                request_id: str | None = None) -> tuple[Record, DossierView]:
     kind = env.procedure.record_type(record_type)
     if kind is None:
-        raise Invalid({"type": f"unknown record type {record_type!r}"})
+        raise Invalid({"type": Message(f"unknown record type {record_type!r}",
+                                        f"没有“{record_type}”这种记录")})
     values = _apply_defaults(kind.params, data)
 
     def attempt(exclusive: bool) -> tuple[Record, StoredDossier]:
@@ -384,7 +416,9 @@ def add_record(*, uow: UnitOfWork, env: Environment, actor: Actor, dossier_id: i
                 dossier = stored.dossier
                 _require(actor, *kind.roles)
                 if dossier.state not in kind.states:
-                    raise RecordNotAllowed(record_type, dossier.state, kind.states)
+                    raise RecordNotAllowed(
+                        record_type, dossier.state, kind.states, record_zh=kind.label_zh,
+                        state_zh=env.procedure.state(dossier.state).label_zh)
                 _check_act_date("date", on, dossier, env)
                 _check_record_data(repo, stored, kind, values)
                 named = repo.members([values["member_id"]]) if "member_id" in values else {}
@@ -399,7 +433,7 @@ def add_record(*, uow: UnitOfWork, env: Environment, actor: Actor, dossier_id: i
                 dossier_id=dossier.id, seq=dossier.version, kind="record", action=record_type,
                 from_state=dossier.state, to_state=dossier.state, effective_date=on,
                 payload=values, actor=actor, recorded_at=now, request_id=request_id,
-                rulebook_id=env.rulebook_on(on).id,
+                rulebook_id=env.rulebook_on(on).id, revision=env.procedure.revision,
             )
             next_due = _next_due(stored, env, Record(0, record_type, on, values))
             with change.write() as tx:
@@ -415,23 +449,175 @@ def add_record(*, uow: UnitOfWork, env: Environment, actor: Actor, dossier_id: i
     return record, view(stored, env)
 
 
+# Corrections (PROCEDURE.md, Corrections): each is an entry of the dossier's log, chained like
+# the others and written in the same transaction as the change it makes.
+
+# The profile fields a correction may change (the creation's, but the branch: see `transfer`).
+CORRECTABLE = ("name", "gender", "birth_date", "applied_on", "ethnicity", "education",
+               "occupation", "frontline", "id_number", "phone")
+
+
+def _reason(reason: str | None) -> str:
+    text = str(reason or "").strip()
+    if not text:
+        raise Invalid({"reason": Message("a reason is required", "须写明理由")})
+    return text
+
+
+def _correct(*, uow: UnitOfWork, env: Environment, actor: Actor, dossier_id: int,
+             expected_version: int | None, request_id: str | None, action: str,
+             prepare: Callable[[Repository, StoredDossier], tuple[dict[str, Any], date]],
+             write: Callable[[Repository, StoredDossier], None] | None = None) -> DossierView:
+    """One correction: `prepare` checks it against the dossier read for update and changes
+    the dossier in memory, giving the entry's payload and effective date; `write` stores
+    what the dossier's facts do not hold (profile, branch)."""
+
+    def attempt(exclusive: bool) -> StoredDossier:
+        with uow.change(exclusive=exclusive) as change:
+            with change.read() as repo:
+                stored = _to_change(repo, actor, dossier_id, expected_version)
+                payload, on = prepare(repo, stored)
+            dossier = stored.dossier
+            read_version = dossier.version
+            dossier.version = read_version + 1
+            now = env.now()
+            entry = entry_for(
+                dossier_id=dossier.id, seq=dossier.version, kind="record", action=action,
+                from_state=dossier.state, to_state=dossier.state, effective_date=on,
+                payload=payload, actor=actor, recorded_at=now, request_id=request_id,
+                rulebook_id=env.rulebook_on(on).id, revision=env.procedure.revision,
+            )
+            with change.write() as tx:
+                _save(tx.repo, stored, read_version, now, _next_due(stored, env))
+                if write is not None:
+                    write(tx.repo, stored)
+                tx.repo.append(entry)
+                tx.commit()
+        return stored
+
+    return view(_with_retries(attempt), env)
+
+
+def void_record(*, uow: UnitOfWork, env: Environment, actor: Actor, dossier_id: int,
+                record_id: int, reason: str | None, expected_version: int | None = None,
+                request_id: str | None = None) -> DossierView:
+    """Void a record: it stays on the dossier and in the log, and counts no more. Whoever may
+    add a record of its type (in the dossier's scope) may void it."""
+    reason = _reason(reason)
+
+    def prepare(repo: Repository, stored: StoredDossier) -> tuple[dict[str, Any], date]:
+        dossier = stored.dossier
+        found = next((r for r in dossier.records if r.id == record_id), None)
+        if found is None:
+            raise NotFound(Message(f"no record {record_id} on dossier {dossier_id}",
+                                   f"档案{dossier_id}中没有编号为{record_id}的记录"))
+        kind = env.procedure.record_type(found.type)
+        _require(actor, *(kind.roles if kind else ()))
+        if found.voided:
+            raise Invalid({"record_id": Message("this record is already void", "这条记录已作废")})
+        dossier.records = [replace(r, voided=True) if r.id == record_id else r
+                           for r in dossier.records]
+        return {"record_id": record_id, "type": found.type, "reason": reason}, env.today()
+
+    return _correct(uow=uow, env=env, actor=actor, dossier_id=dossier_id,
+                    expected_version=expected_version, request_id=request_id, action=VOID,
+                    prepare=prepare)
+
+
+def correct_profile(*, uow: UnitOfWork, env: Environment, actor: Actor, dossier_id: int,
+                    changes: Mapping[str, Any], reason: str | None,
+                    expected_version: int | None = None,
+                    request_id: str | None = None) -> DossierView:
+    """Correct the applicant's profile; the log keeps the old and the new values. A corrected
+    birth or application date is judged again by the compliance report, never by rewriting
+    earlier acts."""
+    _require(actor, Role.BRANCH, Role.COMMITTEE)
+    reason = _reason(reason)
+    unknown = sorted(set(changes) - set(CORRECTABLE))
+    if unknown:
+        raise Invalid({name: Message("not a field of the profile that can be corrected",
+                                     "不是可更正的基本信息字段") for name in unknown})
+
+    def prepare(repo: Repository, stored: StoredDossier) -> tuple[dict[str, Any], date]:
+        old = {k: stored.profile.get(k) for k in changes if stored.profile.get(k) != changes[k]}
+        if not old:
+            raise Invalid({"reason": Message(
+                "nothing to correct: every value given is the current one",
+                "没有需要更正的内容：所给的值与现有的相同")})
+        new = {k: changes[k] for k in old}
+        birth = new.get("birth_date", stored.dossier.birth_date)
+        applied = new.get("applied_on", stored.dossier.applied_on)
+        today = env.today()
+        if applied > today:
+            raise Invalid({"applied_on": not_after_today(today)})
+        if birth >= applied:
+            raise Invalid({"birth_date": BIRTH_BEFORE_APPLICATION})
+        stored.dossier.birth_date, stored.dossier.applied_on = birth, applied
+        stored.profile.update(new)
+        return {"reason": reason, "old": old, "new": new}, today
+
+    def write(repo: Repository, stored: StoredDossier) -> None:
+        repo.update_profile(stored.dossier.id, {k: stored.profile[k] for k in changes})
+
+    return _correct(uow=uow, env=env, actor=actor, dossier_id=dossier_id,
+                    expected_version=expected_version, request_id=request_id,
+                    action=CORRECT_PROFILE, prepare=prepare, write=write)
+
+
+def transfer(*, uow: UnitOfWork, env: Environment, actor: Actor, dossier_id: int,
+             branch_id: int, reason: str | None, on: date,
+             expected_version: int | None = None,
+             request_id: str | None = None) -> DossierView:
+    """Move a dossier to another branch (Art. 12). Its state, dates and records stay, so its
+    cultivation time counts on without a break."""
+    _require(actor, Role.COMMITTEE, Role.ADMIN)
+    reason = _reason(reason)
+
+    def prepare(repo: Repository, stored: StoredDossier) -> tuple[dict[str, Any], date]:
+        dossier = stored.dossier
+        if env.procedure.state(dossier.state).final:
+            raise InvalidTransition(TRANSFER, dossier.state,
+                                    env.procedure.state(dossier.state).label_zh)
+        target = _branch_in_scope(repo, actor, branch_id)
+        if target.id == dossier.branch_id:
+            raise Invalid({"branch_id": Message("the dossier is already in this branch",
+                                                "档案已在这个党支部")})
+        _check_act_date("effective_date", on, dossier, env)
+        payload = {"from_branch_id": dossier.branch_id, "branch_id": target.id,
+                   "reason": reason}
+        dossier.branch_id = target.id
+        return payload, on
+
+    def write(repo: Repository, stored: StoredDossier) -> None:
+        repo.move_dossier(stored.dossier.id, stored.dossier.branch_id)
+
+    moved = _correct(uow=uow, env=env, actor=actor, dossier_id=dossier_id,
+                     expected_version=expected_version, request_id=request_id,
+                     action=TRANSFER, prepare=prepare, write=write)
+    # The view's branch name and path are read again: they changed with the branch.
+    return get_dossier(uow=uow, env=env, actor=actor, dossier_id=moved.dossier.id)
+
+
 # Publicity
 
 
 def publicity_notices(*, uow: UnitOfWork, env: Environment,
                       committee_id: int | None = None) -> list[Notice]:
     """Every publicity in progress, or those of the branches of one committee."""
+    publicity = env.procedure.publicity
+    if publicity is None:
+        return []
     today = env.today()
     rulebook = env.rulebook_on(today)
     with uow.transaction() as tx:
-        rows = tx.repo.dossiers_in_states(PUBLICITY_STATES, committee_id=committee_id)
+        rows = tx.repo.dossiers_in_states(publicity.states, committee_id=committee_id)
     notices = []
     for row in rows:
         facts = Dossier(id=row.id, branch_id=row.branch_id, state=row.state,
                         version=row.version, birth_date=row.birth_date,
                         applied_on=row.applied_on, last_effective_on=row.last_effective_on,
                         publicity_started_on=row.publicity_started_on)
-        span = publicity_span(facts, rulebook, env.calendar)
+        span = publicity.span(facts, rulebook, env.calendar)
         notices.append(Notice(
             dossier_id=row.id, name=row.name, gender=row.gender,
             birth_month=row.birth_date.strftime("%Y-%m"), branch_id=row.branch_id,
@@ -455,12 +641,19 @@ def describe_workflow(*, env: Environment) -> dict[str, Any]:
              "article": s.article or None}
             for s in procedure.states
         ],
+        "revision": procedure.revision,
         "triggers": [
-            {"trigger": t.trigger, "from": list(t.sources), "to": t.dest,
+            {"trigger": t.trigger, "from": list(t.sources), "to": t.dest, "dests": list(t.dests),
              "roles": sorted(t.roles), "rules": [r.id for r in t.rules],
              "params": [_describe_param(p) for p in t.params],
              "summary": t.summary_en, "summary_zh": t.summary_zh, "article": t.article or None}
             for t in procedure.transitions
+        ],
+        # Triggers of earlier revisions: no longer fired, but named by older audit entries.
+        "retired_triggers": [
+            {"trigger": t.trigger, "from": list(t.sources), "to": t.dest,
+             "summary": t.summary_en, "summary_zh": t.summary_zh}
+            for t in procedure.retired
         ],
         "creation_rules": [r.id for r in procedure.creation_rules],
         "records": [
@@ -483,9 +676,10 @@ def rules_markdown(*, env: Environment) -> str:
     lines = [
         "# The rules of the procedure",
         "",
-        f"Generated by `recruitflow rules` from the rule definitions in `states/`, with the "
-        f"numbers of rulebook `{book['id']}` ({book['title']}, in force from "
-        f"{book['effective_from']}). Do not edit by hand.",
+        f"Generated by `recruitflow rules` from the rule definitions in `states/` (rulebook "
+        f"revision {described['revision']}, see `docs/PROCEDURE.md`), with the numbers of "
+        f"rulebook `{book['id']}` ({book['title']}, in force from {book['effective_from']}). "
+        f"Do not edit by hand.",
         "",
         "## Triggers",
         "",
@@ -493,13 +687,15 @@ def rules_markdown(*, env: Environment) -> str:
         "|---|---|---|---|",
     ]
     for t in described["triggers"]:
-        lines.append(f"| `{t['trigger']}` | {', '.join(t['from'])} → {t['to']} | "
+        lines.append(f"| `{t['trigger']}` | {', '.join(t['from'])} → {' or '.join(t['dests'])} | "
                      f"{', '.join(t['roles'])} | {', '.join(f'`{r}`' for r in t['rules'])} |")
-    lines += ["", "## Rules", "", "| rule id | condition | 条件 | article |", "|---|---|---|---|"]
+    lines += ["", "## Rules", "", "Revision: the rulebook revision that introduced the rule; "
+              "acts recorded under an earlier revision are not judged by it.", "",
+              "| rule id | condition | 条件 | article | revision |", "|---|---|---|---|---|"]
     for rule_id in sorted(rules):
         r = rules[rule_id]
         lines.append(f"| `{rule_id}` | {r['summary']} | {r['summary_zh']} | "
-                     f"{r['article'] or ''} |")
+                     f"{r['article'] or ''} | {r['revision']} |")
     lines += ["", "## Records", "", "| type | 中文 | roles | states | fields |",
               "|---|---|---|---|---|"]
     for r in described["records"]:

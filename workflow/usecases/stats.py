@@ -8,11 +8,10 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from states.publicity import PUBLICITY_STATES, objections_of_current_publicity, publicity_span
 from workflow.domain.actors import Actor
 from workflow.domain.dates import age_on
 from workflow.domain.environment import Environment
-from workflow.domain.errors import Forbidden, Invalid
+from workflow.domain.errors import Forbidden, Invalid, Message, role_may_not
 from workflow.store.reports import Reports
 from workflow.store.uow import UnitOfWork
 from workflow.usecases.agenda import AGENDA_ROLES, scope_of
@@ -72,17 +71,20 @@ def overview(*, uow: UnitOfWork, env: Environment, actor: Actor,
              organization_id: int | None = None, start: date | None = None,
              end: date | None = None) -> Overview:
     if actor.role not in AGENDA_ROLES:
-        raise Forbidden(f"the {actor.role} role has no overview")
+        raise Forbidden(role_may_not(actor.role, "read the overview", "查看统计"))
     today = env.today()
     end = end or today
     start = start or date(end.year, 1, 1)
     if start > end:
-        raise Invalid({"from": f"must not be after the end of the period ({end})"})
+        raise Invalid({"from": Message(f"must not be after the end of the period ({end})",
+                                        f"不得晚于统计期的最后一天（{end}）")})
     scope = scope_of(uow, actor, organization_id)
     with uow.transaction() as tx:
         reports = Reports(tx.repo.connection)
         counts = reports.state_counts(scope_path=scope)
-        in_publicity = reports.dossiers_with_records(scope_path=scope, states=PUBLICITY_STATES)
+        publicity = env.procedure.publicity
+        in_publicity = reports.dossiers_with_records(
+            scope_path=scope, states=publicity.states if publicity else ())
         admitted = reports.admitted(scope_path=scope, start=start, end=end)
     return Overview(today, _branches(env, counts), _publicity(env, today, in_publicity),
                     _structure(start, end, admitted))
@@ -100,11 +102,12 @@ def _branches(env: Environment, rows) -> list[BranchCounts]:
 
 def _publicity(env: Environment, today: date, found) -> PublicityStatus:
     rulebook = env.rulebook_on(today)
+    publicity = env.procedure.publicity
     elapsed = raised = pending = upheld = 0
     for entry in found:
-        if today > publicity_span(entry.dossier, rulebook, env.calendar).last_day:
+        if today > publicity.span(entry.dossier, rulebook, env.calendar).last_day:
             elapsed += 1
-        for _objection, resolution in objections_of_current_publicity(entry.dossier):
+        for _objection, resolution in publicity.objections(entry.dossier):
             raised += 1
             if resolution is None:
                 pending += 1

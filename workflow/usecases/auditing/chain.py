@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from workflow.domain.audit import GENESIS, canonical_text
+from workflow.domain.audit import GENESIS, UNHASHED_REVISION, canonical_text
 from workflow.domain.calendar import WorkingDayCalendar
+from workflow.domain.dossier import CORRECTIONS
 from workflow.domain.procedure import Procedure
 from workflow.domain.rulebook import RulebookSet
 from workflow.usecases.auditing.replay import ROW, Replay, first_difference
@@ -138,13 +139,13 @@ def verify_chains(rows: Iterable[Sequence[Any]], kept: Mapping[int, tuple[int, s
     `rows` are `AuditLog.hashed_chains` rows, by dossier and seq: the hashed fields in
     `HASHED` order, with the day and the instant already as hashed and the payload as its
     stored JSON text, then seq, the stored hash, the dossier's version (None: the dossier row
-    is gone) and, on the entry numbered 1, the dossier's row as JSON text (`replay.ROW`). The
-    hot loop of verification: per entry it parses the payload, serialises the values
-    canonically and hashes them, checks the link with plain comparisons, and replays the
-    entry; `check_chain` then names what is wrong with a chain that fails them, and is not
-    needed for one that passes (it finds nothing exactly when every entry's hash is its
-    content's, every entry links to the one before, seqs run 1, 2, 3… and their count is the
-    dossier's version)."""
+    is gone), the entry's revision, on the entry numbered 1 the dossier's row as JSON text
+    (`replay.ROW`), and the entry's id. The hot loop of verification: per entry it parses the
+    payload, serialises the values canonically and hashes them, checks the link with plain
+    comparisons, and replays the entry; `check_chain` then names what is wrong with a chain
+    that fails them, and is not needed for one that passes (it finds nothing exactly when
+    every entry's hash is its content's, every entry links to the one before, seqs run 1, 2,
+    3… and their count is the dossier's version)."""
     verdict = ChainsVerdict(unseen=dict(kept))
     sha256, text_of = hashlib.sha256, canonical_text
     decode = _PAYLOAD.raw_decode
@@ -161,7 +162,7 @@ def verify_chains(rows: Iterable[Sequence[Any]], kept: Mapping[int, tuple[int, s
                                           replayer.calendar)
     for (dossier_id, kind, action, from_state, to_state, day, stored_payload, actor_id,
          actor_name, actor_role, moment, request_id, rulebook_id, prev_hash, seq, stored,
-         dossier_version, dossier_row) in rows:
+         dossier_version, revision, dossier_row, entry_id) in rows:
         if dossier_id != current:
             if current is not None:
                 _judge(verdict, current, links, intact, version, replay, broken, row)
@@ -176,10 +177,13 @@ def verify_chains(rows: Iterable[Sequence[Any]], kept: Mapping[int, tuple[int, s
         except (TypeError, ValueError, RecursionError):
             payload = _parsed(stored_payload)
         try:
-            computed = sha256(text_of([
+            values = [
                 dossier_id, kind, action, from_state, to_state, day, payload, actor_id,
                 actor_name, actor_role, moment, request_id, rulebook_id, prev_hash,
-            ]).encode()).hexdigest()
+            ]
+            if revision != UNHASHED_REVISION:
+                values.append(revision)
+            computed = sha256(text_of(values).encode()).hexdigest()
         except (TypeError, ValueError, RecursionError):
             computed = ""  # no canonical form (NaN, say): no entry was ever hashed from it
         links.append((seq, prev_hash, stored, computed))
@@ -188,8 +192,8 @@ def verify_chains(rows: Iterable[Sequence[Any]], kept: Mapping[int, tuple[int, s
         expected = stored
         if replayer is None or broken is not None:
             continue
-        if kind == "record" and record is not None:
-            record((seq, action, day, payload))  # Replay.record, without its call
+        if kind == "record" and record is not None and action not in CORRECTIONS:
+            record((entry_id, action, day, payload))  # Replay.record, without its call
             continue
         try:
             if replay is None:
@@ -197,9 +201,11 @@ def verify_chains(rows: Iterable[Sequence[Any]], kept: Mapping[int, tuple[int, s
                     raise _Broken("it does not start with the dossier's creation")
                 replay = Replay(dossier_id, to_state, day_of(day), payload)
                 record = replay.pending.append
+            elif kind == "record":
+                replay.correction(action, payload)
             else:
                 replay.transition(seq, action, to_state, day_of(day), payload, rulebook_id,
-                                  procedure, rulebooks, calendar)
+                                  revision, procedure, rulebooks, calendar)
         except Exception as error:  # a forged payload may break any effect
             broken = str(error) or type(error).__name__
     if current is not None:

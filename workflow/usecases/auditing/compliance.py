@@ -8,8 +8,15 @@ each act was recorded, and asks the procedure's own rules:
   `check` failing? Such a finding is *late* when a later act discharged it, *missing* when
   nothing did (by today, or before the dossier closed);
 - every transition (and the creation) is judged again by its guards on the facts as recorded,
-  under the rulebook version its entry names: *failed* where one would not pass (imported or
-  corrected data, or a rule tightened by a later version).
+  under the rulebook version and the revision its entry names: *failed* where one would not
+  pass (imported or corrected data, or a rule tightened by a later version). Rules a later
+  revision introduced do not judge earlier acts, and triggers a later revision retired are
+  replayed as what they were;
+- a deadline is judged strictly: an act the rulebook lets pass late with a recorded reason
+  (an approval with its `late_reason`) is still listed as late;
+- corrections replay as they happened: a voided record counts no more from its voiding on
+  (acts before it stay as they were judged), a transfer moves the dossier, and a corrected
+  birth or application date judges the creation again (`min_age`).
 
 Known limit: registry members (contacts, sponsors) are judged by their status today, which the
 registry does not version.
@@ -23,12 +30,17 @@ from datetime import date
 
 from workflow.domain.audit import AuditEntry
 from workflow.domain.calendar import WorkingDayCalendar
-from workflow.domain.dossier import Dossier, Member, Record
+from workflow.domain.dossier import (
+    CORRECTIONS,
+    Dossier,
+    Member,
+    Record,
+)
 from workflow.domain.machine import engine_for
 from workflow.domain.procedure import Procedure
 from workflow.domain.rulebook import Rulebook, RulebookSet
 from workflow.domain.rules import Facts, Failure, Rule
-from workflow.usecases.auditing.replay import apply_transition, rulebook_of
+from workflow.usecases.auditing.replay import apply_correction, apply_transition, rulebook_of
 
 LATE = "late"
 MISSING = "missing"
@@ -46,6 +58,9 @@ class Finding:
     due: date | None
     message_en: str
     message_zh: str
+    # Whom and where it concerns (filled in by the report, which reads them once a dossier).
+    name: str = ""
+    branch_name: str = ""
 
 
 def unreplayable(dossier_id: int, error: Exception, today: date) -> Finding:
@@ -85,10 +100,15 @@ def replay(entries: Sequence[AuditEntry], *, procedure: Procedure, rulebooks: Ru
         return Finding(dossier_id, failure.rule, status, seq, on, due, failure.message_en,
                        failure.message_zh)
 
-    creation = Facts(dossier, first.effective_date, _rulebook(rulebooks, first), calendar)
-    for rule in procedure.creation_rules:
-        if (failure := rule.evaluate(creation)) is not None:
-            failed.append(finding(failure, FAILED, first.seq, first.effective_date))
+    def judge_creation() -> None:
+        creation = Facts(dossier, dossier.applied_on, _rulebook(rulebooks, first), calendar,
+                         revision=first.revision)
+        for rule in procedure.creation_rules:
+            if (failure := rule.evaluate(creation)) is not None and not any(
+                    (f.rule, f.seq) == (rule.id, first.seq) for f in failed):
+                failed.append(finding(failure, FAILED, first.seq, dossier.applied_on))
+
+    judge_creation()
 
     # (rule id, due date) -> the failure when first seen overdue
     overdue: dict[tuple[str, date], Failure] = {}
@@ -101,7 +121,7 @@ def replay(entries: Sequence[AuditEntry], *, procedure: Procedure, rulebooks: Ru
             deadline = rule.deadline(dossier, rulebook, calendar)
             if deadline is None or on <= deadline.due:
                 continue
-            if (failure := rule.evaluate(facts)) is not None:
+            if (failure := rule.evaluate(facts, strict=True)) is not None:
                 found.append((rule, deadline.due, failure))
         return found
 
@@ -110,19 +130,28 @@ def replay(entries: Sequence[AuditEntry], *, procedure: Procedure, rulebooks: Ru
         on = entry.effective_date
         for rule, due, failure in past_due(on):
             overdue.setdefault((rule.id, due), failure)
-        if entry.kind == "record":
+        if entry.kind == "record" and entry.action in CORRECTIONS:
+            if _correct(dossier, entry):
+                judge_creation()
+        elif entry.kind == "record":
             dossier.records.append(Record(entry.id or 0, entry.action, on, entry.payload))
-        else:
+        guarded: set[str] = set()
+        if entry.kind == "transition":
+            act = procedure.replayed(entry.action, dossier.state)
+            guarded = {rule.id for rule in act.rules} if act else set()
             failed.extend(_apply_transition(dossier, entry, procedure, rulebooks, calendar))
         dossier.version = entry.seq
         rulebook = rulebooks.in_force_on(on)
-        closed = procedure.state(dossier.state).final
+        final = procedure.state(dossier.state).final
         for (rule_id, due), failure in list(overdue.items()):
             deadline = rules[rule_id].deadline(dossier, rulebook, calendar)
             if deadline is not None and deadline.due == due:
                 continue
-            # The obligation is gone: discharged late by this act, or never by a closing one.
-            after = rules[rule_id].evaluate(Facts(dossier, on, rulebook, calendar)) or failure
+            # The obligation is gone: discharged late by this act (one the rule guards, such
+            # as the approval that ends the procedure), or never, by a closing one.
+            closed = final and rule_id not in guarded
+            after = rules[rule_id].evaluate(Facts(dossier, on, rulebook, calendar),
+                                            strict=True) or failure
             findings.append(finding(after, MISSING if closed else LATE,
                                     None if closed else entry.seq, on, due))
             discharged.add((rule_id, entry.seq))
@@ -136,12 +165,17 @@ def replay(entries: Sequence[AuditEntry], *, procedure: Procedure, rulebooks: Ru
     return sorted(findings, key=lambda f: (f.on, f.seq or 0, f.rule))
 
 
+def _correct(dossier: Dossier, entry: AuditEntry) -> bool:
+    """Apply a correction as recorded; True when it changed what the creation is judged on."""
+    return apply_correction(dossier, entry.action, entry.payload)
+
+
 def _apply_transition(dossier: Dossier, entry: AuditEntry, procedure: Procedure,
                       rulebooks: RulebookSet, calendar: WorkingDayCalendar) -> list[Finding]:
     """Judge a recorded transition by its guards, then apply it as recorded (whatever the
     verdict: the log says it happened)."""
     on = entry.effective_date
-    transition = procedure.transition(entry.action, dossier.state)
+    transition = procedure.replayed(entry.action, dossier.state)
     if transition is None:
         dossier.state = entry.to_state
         dossier.last_effective_on = on
@@ -149,11 +183,11 @@ def _apply_transition(dossier: Dossier, entry: AuditEntry, procedure: Procedure,
                         f"{entry.action!r} cannot be fired from {entry.from_state!r}.",
                         f"状态{entry.from_state}下不能执行{entry.action}。")]
     engine = engine_for(procedure, _rulebook(rulebooks, entry))
-    facts = engine.facts(dossier, on, calendar, entry.payload)
+    facts = Facts(dossier, on, engine.rulebook, calendar, entry.payload, revision=entry.revision)
     findings = [
         Finding(dossier.id, f.rule, FAILED, entry.seq, on, None, f.message_en, f.message_zh)
         for f in engine.explain(transition, facts)
     ]
     # Applied as verification replays it, whatever the verdict.
-    apply_transition(dossier, transition, facts)
+    apply_transition(dossier, transition, facts, entry.to_state)
     return findings

@@ -2,21 +2,23 @@
 
 The hash chain proves the entries were not changed; the dossier row (state, branch, dates,
 version, profile) is written next to them, outside the chain. Verification replays each chain
-into the facts it implies and compares them with the stored row. Nothing here knows what a
-transition does: the creation entry gives the profile and the first state, a transition
-applies its definition's destination and `effect` (exactly what the machine does after its
-guards pass; the compliance report applies it the same way, `apply_transition`), a record
-joins the dossier's records (which later effects may read).
+into the facts it implies and compares them with the stored row; the compliance report
+replays with the same functions. Nothing here knows what a transition does: the creation
+entry gives the profile and the first state; a transition runs its definition's `effect`
+(exactly what the machine runs after its guards pass) and takes the state its entry names; a
+correction is applied by `apply_correction`; a record joins the dossier's records (which
+effects may read).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
 from workflow.domain.calendar import WorkingDayCalendar
-from workflow.domain.dossier import Dossier, Record
+from workflow.domain.dossier import CORRECT_PROFILE, TRANSFER, VOID, Dossier, Record
 from workflow.domain.procedure import Procedure, TransitionDef
 from workflow.domain.rulebook import Rulebook, RulebookSet
 from workflow.domain.rules import Facts
@@ -24,7 +26,7 @@ from workflow.domain.rules import Facts
 # The stored row's fields the log implies, in the order `AuditLog.hashed_chains` packs them.
 FACTS = ("branch_id", "state", "version", "last_effective_on", "activist_on", "candidate_on",
          "publicity_started_on", "voted_on", "admitted_on", "extension_months",
-         "conversion_voted_on", "membership_on", "closing_reason")
+         "conversion_voted_on", "membership_on", "closing_reason", "motion")
 PROFILE = ("name", "gender", "birth_date", "applied_on", "ethnicity", "education",
            "occupation", "frontline", "id_number", "phone")
 ROW = FACTS + PROFILE
@@ -38,20 +40,39 @@ def rulebook_of(rulebooks: RulebookSet, rulebook_id: str, on: date) -> Rulebook:
         return rulebooks.in_force_on(on)
 
 
-def apply_transition(dossier: Dossier, transition: TransitionDef, facts: Facts) -> None:
-    """What the machine does on a passing trigger: the new state, then the effect."""
-    dossier.state = transition.dest
+def apply_transition(dossier: Dossier, transition: TransitionDef, facts: Facts,
+                     to_state: str) -> None:
+    """What the machine does on a passing trigger: the effect, then the new state (the one
+    the entry recorded)."""
     if transition.effect is not None:
         transition.effect(dossier, facts)
+    dossier.state = to_state
     dossier.last_effective_on = facts.on
 
 
-class Replay:
-    """One dossier rebuilt entry by entry: `Replay(...)` from its creation, then `record` or
-    `transition` for each later entry, in order.
+def apply_correction(dossier: Dossier, action: str, payload: Mapping[str, Any]) -> bool:
+    """Apply a correction as recorded; True when it changed what the creation is judged on
+    (the birth or application date)."""
+    if action == VOID:
+        dossier.records = [Record(r.id, r.type, r.date, r.data, True)
+                           if r.id == payload["record_id"] else r for r in dossier.records]
+    elif action == TRANSFER:
+        dossier.branch_id = payload["branch_id"]
+    elif action == CORRECT_PROFILE:
+        changed = payload.get("new", {})
+        for name in ("birth_date", "applied_on"):
+            if name in changed:
+                setattr(dossier, name, _day(changed[name]))
+        return bool({"birth_date", "applied_on"} & set(changed))
+    return False
 
-    Records are kept as they come and made `Record`s only when a transition follows (whose
-    effect may read them): most entries are records, and a verification replays every one.
+
+class Replay:
+    """One dossier rebuilt entry by entry: `Replay(...)` from its creation, then `record`,
+    `transition` or `correction` for each later entry, in order.
+
+    Records are kept as they come and made `Record`s only when a transition or a correction
+    follows: most entries are records, and a verification replays every one.
     """
 
     __slots__ = ("dossier", "pending", "profile")
@@ -64,29 +85,40 @@ class Replay:
                                birth_date=_day(self.profile["birth_date"]),
                                applied_on=_day(self.profile["applied_on"]),
                                last_effective_on=on)
-        # (seq, type, day as text, payload) of the records not yet on the dossier.
+        # (entry id, type, day as text, payload) of the records not yet on the dossier.
         self.pending: list[tuple[int, str, str, Any]] = []
 
-    def record(self, seq: int, action: str, day: str, payload: Any) -> None:
-        self.pending.append((seq, action, day, payload))
+    def record(self, entry_id: int, action: str, day: str, payload: Any) -> None:
+        self.pending.append((entry_id, action, day, payload))
+
+    def _records(self) -> None:
+        if self.pending:
+            self.dossier.records.extend(Record(i, action, date.fromisoformat(day), data)
+                                        for i, action, day, data in self.pending)
+            self.pending.clear()
+
+    def correction(self, action: str, payload: Mapping[str, Any]) -> None:
+        self._records()
+        apply_correction(self.dossier, action, payload)
+        if action == CORRECT_PROFILE:
+            self.profile.update((k, v) for k, v in payload.get("new", {}).items()
+                                if k in self.profile)
 
     def transition(self, seq: int, action: str, to_state: str, on: date,
-                   payload: Mapping[str, Any], rulebook_id: str, procedure: Procedure,
-                   rulebooks: RulebookSet, calendar: WorkingDayCalendar) -> None:
+                   payload: Mapping[str, Any], rulebook_id: str, revision: int,
+                   procedure: Procedure, rulebooks: RulebookSet,
+                   calendar: WorkingDayCalendar) -> None:
         dossier = self.dossier
-        if self.pending:
-            dossier.records.extend(Record(i, action, date.fromisoformat(day), data)
-                                   for i, action, day, data in self.pending)
-            self.pending.clear()
+        self._records()
         dossier.version = seq - 1
-        transition = procedure.transition(action, dossier.state)
+        transition = procedure.replayed(action, dossier.state)
         if transition is None:
             # Not a transition of the procedure from here: the entry says where it went.
             dossier.state, dossier.last_effective_on = to_state, on
         else:
             apply_transition(dossier, transition,
                              Facts(dossier, on, rulebook_of(rulebooks, rulebook_id, on),
-                                   calendar, payload))
+                                   calendar, payload, revision=revision), to_state)
         dossier.version = seq
 
     def implied(self, entries: int) -> tuple[Any, ...]:
@@ -99,6 +131,8 @@ class Replay:
 
 
 def _day(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
     try:
         return date.fromisoformat(value)
     except (TypeError, ValueError):
@@ -106,13 +140,23 @@ def _day(value: Any) -> date | None:
 
 
 def _plain(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date) else value
+    """A value as it reads back from JSON (dates as ISO text, mappings as JSON objects)."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return json.loads(json.dumps(value, default=str))
+    return value
 
 
 def _stored(name: str, value: Any) -> Any:
-    # SQLite keeps booleans as 0 and 1.
+    # SQLite keeps booleans as 0 and 1, and hands a JSON column over as its text.
     if name == "frontline" and value is not None:
         return bool(value)
+    if name == "motion" and isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
     return value
 
 

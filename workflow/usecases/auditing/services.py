@@ -12,7 +12,7 @@ import threading
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import groupby
 from multiprocessing import get_all_start_methods, get_context
@@ -21,11 +21,20 @@ from zoneinfo import ZoneInfo
 
 from workflow.domain.actors import Actor
 from workflow.domain.audit import AuditEntry
+from workflow.domain.audit_query import EntryFilter
 from workflow.domain.environment import Environment
-from workflow.domain.errors import Forbidden, Invalid
+from workflow.domain.errors import (
+    NO_ORGANIZATION_IN_SCOPE,
+    Forbidden,
+    Invalid,
+    Message,
+    NotFound,
+    role_may_not,
+)
 from workflow.domain.roles import Role
 from workflow.store.audit_log import AuditLog, Partition
 from workflow.store.database import make_engine
+from workflow.store.directory import Directory
 from workflow.store.uow import UnitOfWork
 from workflow.usecases.auditing.chain import (
     Checkpoint,
@@ -36,7 +45,6 @@ from workflow.usecases.auditing.chain import (
     verify_chains,
 )
 from workflow.usecases.auditing.compliance import Finding, replay, unreplayable
-from workflow.usecases.auditing.query import EntryFilter
 from workflow.usecases.auditing.replay import ROW
 from workflow.usecases.privacy import visible_entries
 
@@ -47,8 +55,9 @@ MAX_PAGE = 1000
 
 def _require_reader(actor: Actor) -> None:
     if actor.role not in (Role.AUDITOR, Role.ADMIN):
-        raise Forbidden(f"the audit log is for auditors and administrators, not the "
-                        f"{actor.role} role")
+        raise Forbidden(role_may_not(
+            actor.role, "read the audit log (auditors and administrators do)",
+            "查阅审计日志（限审计员和管理员）"))
 
 
 def _day_start(day: date, env: Environment) -> datetime:
@@ -77,12 +86,13 @@ def entry_filter(*, uow: UnitOfWork, env: Environment, actor: Actor,
         with uow.transaction() as tx:
             organization = tx.repo.organization(organization_id)
         if organization is None or not actor.covers(organization.path):
-            raise Invalid({"organization_id": "no organisation with this id in your scope"})
+            raise Invalid({"organization_id": NO_ORGANIZATION_IN_SCOPE})
         scope = organization.path
     for low, high, name in ((recorded_from, recorded_to, "recorded_to"),
                             (effective_from, effective_to, "effective_to")):
         if low and high and high < low:
-            raise Invalid({name: "must not precede the start of the range"})
+            raise Invalid({name: Message("must not precede the start of the range",
+                                           "不得早于起始日期")})
     return EntryFilter(
         scope=scope, dossier_id=dossier_id, actor_id=actor_id, action=action, kind=kind,
         recorded_from=_day_start(recorded_from, env) if recorded_from else None,
@@ -147,7 +157,9 @@ def verify(*, uow: UnitOfWork, env: Environment, actor: Actor,
     kept: dict[int, tuple[int, str]] = {}
     if checkpoint is not None:
         if not checkpoint.scope.startswith(scope):
-            raise Invalid({"checkpoint": f"covers {checkpoint.scope}, outside your scope"})
+            raise Invalid({"checkpoint": Message(
+                f"covers {checkpoint.scope}, outside your scope",
+                f"检查点覆盖{checkpoint.scope}，超出您的管辖范围")})
         scope = checkpoint.scope
         # A damaged checkpoint is reported, and nothing is judged by it.
         if (damaged := checkpoint.integrity_problem()) is not None:
@@ -268,10 +280,17 @@ def compliance(*, uow: UnitOfWork, env: Environment, actor: Actor,
     filters = entry_filter(uow=uow, env=env, actor=actor, organization_id=organization_id,
                            dossier_id=dossier_id)
     today = env.today()
+    if dossier_id is not None:
+        with uow.transaction() as tx:
+            stored = tx.repo.dossier(dossier_id)
+        # A dossier that is not there (or not in scope) is an error, not "0 findings".
+        if stored is None or not stored.branch_path.startswith(filters.scope):
+            raise NotFound(Message(f"no dossier {dossier_id}", f"没有编号为{dossier_id}的档案"))
 
     def findings() -> Iterator[Finding]:
         with uow.transaction() as tx:
             log = AuditLog(tx.repo.connection)
+            directory = Directory(tx.repo.connection)
             chains = groupby(log.chains(filters.scope, dossier_id),
                              key=lambda pair: pair[0].dossier_id)
             for _, chain in chains:
@@ -282,10 +301,14 @@ def compliance(*, uow: UnitOfWork, env: Environment, actor: Actor,
                         raise ValueError("it does not start with the dossier's creation")
                     named = [e.payload["member_id"] for e in entries
                              if e.kind == "record" and "member_id" in e.payload]
-                    yield from replay(entries, procedure=env.procedure,
-                                      rulebooks=env.rulebooks, calendar=env.calendar,
-                                      today=today, members=tx.repo.members(named))
+                    found = replay(entries, procedure=env.procedure,
+                                   rulebooks=env.rulebooks, calendar=env.calendar,
+                                   today=today, members=tx.repo.members(named))
                 except (KeyError, ValueError, TypeError, StopIteration) as error:
-                    yield unreplayable(entries[0].dossier_id, error, today)
+                    found = [unreplayable(entries[0].dossier_id, error, today)]
+                if found:
+                    # Named only where there is something to say: most dossiers comply.
+                    name, branch = directory.dossier_names(entries[0].dossier_id)
+                    yield from (replace(f, name=name, branch_name=branch) for f in found)
 
     return findings()

@@ -11,7 +11,7 @@ keys held by one request at a time
   request died can be taken over after its lease, and a late first request cannot complete it.
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from alembic import op
 from workflow.store import append_only
 
 revision = '0007'
-down_revision = '0005'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 

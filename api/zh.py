@@ -1,0 +1,74 @@
+"""How the HTML pages (the public board and the staff's interface) write things in Chinese."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+GENDER = {"male": "男", "female": "女"}
+
+
+def chinese_date(day: date | datetime | str | None) -> str:
+    """2026年11月27日; ISO text is read first; nothing for None."""
+    if day is None or day == "":
+        return ""
+    if isinstance(day, str):
+        day = date.fromisoformat(day[:10])
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def chinese_month(day: date | str) -> str:
+    """1999年5月, from a date or from "1999-05"."""
+    if isinstance(day, str):
+        year, month = day.split("-")[:2]
+        return f"{int(year)}年{int(month)}月"
+    return f"{day.year}年{day.month}月"
+
+
+ROLE = {"branch": "党支部", "committee": "党委组织员", "auditor": "审计", "admin": "管理员"}
+
+# Chinese names of the fields the procedure declares (`Param`s of triggers and records). A
+# field not named here still appears in every form, under its declared description or name.
+FIELD = {
+    "date": "日期", "effective_date": "生效日期", "by": "谈话人", "method": "推荐方式",
+    "member_id": "党员", "summary": "情况摘要", "stage": "备案阶段", "hours": "培训学时",
+    "days": "培训天数", "passed": "培训合格", "entitled": "应到会有表决权党员数",
+    "present": "实到会有表决权党员数", "in_favour": "赞成", "against": "反对",
+    "abstained": "弃权", "written": "书面表决票数", "objection_id": "异议",
+    "upheld": "异议属实", "reason": "原因", "months": "延长月数",
+}
+CHOICE = {
+    "party_members": "党员推荐", "mass_organization": "群团组织推优",
+    "activist": "入党积极分子", "candidate": "发展对象", "admission": "接收预备党员",
+}
+
+
+def field_label(name: str, description: str = "") -> str:
+    return FIELD.get(name) or description or name
+
+
+def choice_label(value: str) -> str:
+    return CHOICE.get(value, value)
+
+
+PROFILE = {
+    "name": "姓名", "gender": "性别", "birth_date": "出生日期", "applied_on": "申请入党日期",
+    "ethnicity": "民族", "education": "学历", "occupation": "工作岗位", "frontline": "一线",
+    "id_number": "身份证号", "phone": "联系电话",
+}
+
+# The service's refusals of a date, in Chinese (the API answers them in English).
+_DATE_REFUSALS = (
+    (re.compile(r"may not lie in the future"), "不能晚于今天。"),
+    (re.compile(r"may not precede the dossier's previous transition \((\d{4}-\d\d-\d\d)\)"),
+     "不能早于上一次办理的日期（{0}）。"),
+)
+
+
+def field_message(message: str) -> str:
+    """A field's refusal by the service, in Chinese where it is one we know."""
+    for pattern, chinese in _DATE_REFUSALS:
+        found = pattern.search(message)
+        if found:
+            return chinese.format(*(chinese_date(g) for g in found.groups()))
+    return message
