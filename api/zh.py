@@ -73,6 +73,9 @@ _REFUSALS = (
 
 def field_message(message: str) -> str:
     """A field's refusal by the service, in Chinese where it is one we know."""
+    said = getattr(message, "zh", None)  # a domain Message carries its own Chinese
+    if said:
+        return said
     for pattern, chinese in _REFUSALS:
         found = pattern.search(message)
         if found:
