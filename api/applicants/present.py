@@ -43,7 +43,7 @@ def dossier(view: DossierView, actor: Actor) -> dict[str, Any]:
         "next": [
             {
                 "trigger": step.transition.trigger,
-                "to": step.transition.dest,
+                "to": step.dest,
                 "roles": sorted(step.transition.roles),
                 "permitted": actor.role in step.transition.roles,
                 "allowed": step.allowed,

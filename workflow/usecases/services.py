@@ -552,7 +552,16 @@ def correct_profile(*, uow: UnitOfWork, env: Environment, actor: Actor, dossier_
             raise Invalid({"applied_on": not_after_today(today)})
         if birth >= applied:
             raise Invalid({"birth_date": BIRTH_BEFORE_APPLICATION})
-        stored.dossier.birth_date, stored.dossier.applied_on = birth, applied
+        # The application comes before everything recorded of it.
+        dossier = stored.dossier
+        acts = [r.date for r in dossier.records]
+        if dossier.state != env.procedure.initial:
+            acts.append(dossier.last_effective_on)
+        if "applied_on" in new and acts and applied > min(acts):
+            raise Invalid({"applied_on": Message(
+                f"may not follow the dossier's first act ({min(acts)})",
+                f"不得晚于该档案的第一项记录或程序（{min(acts)}）")})
+        dossier.birth_date, dossier.applied_on = birth, applied
         stored.profile.update(new)
         return {"reason": reason, "old": old, "new": new}, today
 
