@@ -77,7 +77,8 @@ def test_an_admin_may_not_deactivate_itself_nor_a_stranger(client, org):
 def test_a_new_token_replaces_the_old_at_once(client, org):
     assert client.get(ME, headers=org.headers("committee")).status_code == 200
     user_id = _user_id(client, org, "committee")
-    response = client.post(f"/api/v1/users/{user_id}/token", headers=org.headers("admin"))
+    response = client.post(f"/api/v1/users/{user_id}/token", headers=org.headers("admin"),
+                           json={})
     assert response.status_code == 201, response.json
     assert response.json["id"] == user_id and response.json["token_expires_at"] is None
     assert client.get(ME, headers=org.headers("committee")).status_code == 401

@@ -193,7 +193,7 @@ def verify_chains(rows: Iterable[Sequence[Any]], kept: Mapping[int, tuple[int, s
         if replayer is None or broken is not None:
             continue
         if kind == "record" and record is not None and action not in CORRECTIONS:
-            record((entry_id, action, day, payload))  # Replay.record, without its call
+            record((entry_id, action, day, payload))  # onto Replay.pending
             continue
         try:
             if replay is None:

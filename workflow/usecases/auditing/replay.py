@@ -68,11 +68,12 @@ def apply_correction(dossier: Dossier, action: str, payload: Mapping[str, Any]) 
 
 
 class Replay:
-    """One dossier rebuilt entry by entry: `Replay(...)` from its creation, then `record`,
-    `transition` or `correction` for each later entry, in order.
+    """One dossier rebuilt entry by entry: `Replay(...)` from its creation, then for each
+    later entry, in order, `transition`, `correction`, or, for a record, its (entry id, type,
+    day as text, payload) appended to `pending`.
 
-    Records are kept as they come and made `Record`s only when a transition or a correction
-    follows: most entries are records, and a verification replays every one.
+    Records are kept so and made `Record`s only when a transition or a correction follows:
+    most entries are records, and a verification replays every one.
     """
 
     __slots__ = ("dossier", "pending", "profile")
@@ -87,9 +88,6 @@ class Replay:
                                last_effective_on=on)
         # (entry id, type, day as text, payload) of the records not yet on the dossier.
         self.pending: list[tuple[int, str, str, Any]] = []
-
-    def record(self, entry_id: int, action: str, day: str, payload: Any) -> None:
-        self.pending.append((entry_id, action, day, payload))
 
     def _records(self) -> None:
         if self.pending:
