@@ -14,7 +14,6 @@ from workflow.domain.audit import AuditEntry
 from workflow.domain.dossier import Dossier
 from workflow.domain.environment import Environment
 from workflow.domain.errors import Invalid, Message, NotFound
-from workflow.domain.roles import Role
 from workflow.store import paperwork as queries
 from workflow.store.repository import Repository, StoredDossier
 from workflow.store.uow import UnitOfWork
@@ -33,10 +32,7 @@ from workflow.usecases.paperwork.vocabulary import (
     zh_date,
     zh_month,
 )
-
-# Who may read personal identifiers (as on the dossier itself: not administrators).
-SEES_SENSITIVE = frozenset({Role.BRANCH, Role.COMMITTEE, Role.AUDITOR})
-SENSITIVE = ("id_number", "phone")
+from workflow.usecases.privacy import hidden_fields, sees_private
 
 
 @dataclass(frozen=True)
@@ -251,7 +247,7 @@ def _load(repo: Repository, actor: Actor, dossier_id: int) -> StoredDossier:
 
 def _header(stored: StoredDossier, env: Environment, actor: Actor) -> dict[str, str]:
     row = dossier_row(stored, env)
-    sensitive = actor.role in SEES_SENSITIVE
+    sensitive = sees_private(actor)
     row["id_number"] = (stored.profile.get("id_number") or "") if sensitive else ""
     return row
 
@@ -268,7 +264,7 @@ def dossier_record(*, uow: UnitOfWork, env: Environment, actor: Actor,
         names.update({m.id: m.name for m in tx.repo.members(missing).values()})
         branches = {b.id: b.name for b in queries.branches(tx.repo.connection, scope_path="/")}
     procedure = env.procedure
-    hidden = frozenset() if actor.role in SEES_SENSITIVE else frozenset(SENSITIVE)
+    hidden = hidden_fields(actor)
     steps = []
     for e in log:
         imported = e.payload.get("imported") if isinstance(e.payload, Mapping) else None

@@ -21,8 +21,8 @@ from workflow.store.repository import StoredDossier
 from workflow.store.uow import UnitOfWork
 from workflow.usecases import services
 from workflow.usecases.agenda import scope_of
-from workflow.usecases.paperwork.documents import SEES_SENSITIVE
 from workflow.usecases.paperwork.vocabulary import GENDERS, YES_NO
+from workflow.usecases.privacy import sees_private
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ def dossiers(*, uow: UnitOfWork, env: Environment, actor: Actor, state: str | No
         ids = queries.dossier_ids(tx.repo.connection, scope_path=actor.organization_path,
                                   states=[state] if state else None, branch_id=branch_id, q=q)
     found = list(_stored(uow, ids))
-    sensitive = actor.role in SEES_SENSITIVE
+    sensitive = sees_private(actor)
     dates = [(k, label) for k, label in DATE_COLUMNS
              if any(getattr(s.dossier, k) for s in found)]
     extras = [(t, label) for t, label in (("contact", "培养联系人"), ("sponsor", "入党介绍人"))
