@@ -45,7 +45,8 @@ def create_admin_command(name: str, login: str | None) -> None:
         user_id, token = services.create_admin(uow=rt.uow, env=rt.env, name=name, login=login,
                                                password=password)
     except Invalid as invalid:
-        raise click.UsageError("; ".join(invalid.fields.values())) from None
+        raise click.UsageError("; ".join(f"{getattr(m, 'zh', m)} ({m})"
+                                         for m in invalid.fields.values())) from None
     click.echo(f"Administrator {name!r} created (user {user_id}).")
     if generated:
         click.echo(f"Web sign-in: {login} {password}  (generated; shown once)")

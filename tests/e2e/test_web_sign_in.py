@@ -59,6 +59,8 @@ def test_a_post_without_a_valid_csrf_token_is_refused(client, rt, org):
 
 
 def test_wrong_passwords_are_refused_and_repeated_failures_slowed_down(client, rt, org):
+    clock = rt.env.clock
+    clock.set_today(rt.env.today())  # the failures are counted on the service's clock
     give_password(rt, org, "branch")
     token = csrf_of(client.get("/login").get_data(as_text=True))
 
@@ -76,8 +78,6 @@ def test_wrong_passwords_are_refused_and_repeated_failures_slowed_down(client, r
     held = attempt(PASSWORD, address="10.0.0.2")
     assert held.status_code == 429 and "登录失败次数过多" in held.get_data(as_text=True)
     # …until the window has passed.
-    clock = rt.env.clock
-    clock.set_today(rt.env.today())
     clock.moment += accounts.FAILURE_WINDOW + timedelta(seconds=1)
     assert attempt(PASSWORD, address="10.0.0.2").status_code == 302
 
