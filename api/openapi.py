@@ -32,6 +32,8 @@ ERRORS: dict[int, tuple[str, str, str]] = {
                       "`conflict`: a concurrent change won; `idempotency_key_in_use`: a "
                       "request with this Idempotency-Key is still being processed.",
           "invalid_transition"),
+    413: ("PayloadTooLarge", "The file sent is larger than the operation accepts.",
+          "payload_too_large"),
     412: ("VersionMismatch", "`If-Match` named another version than the dossier's (its "
                              "`version` is in the body).", "version_mismatch"),
     422: ("Unprocessable", "`validation_error`: fields fail the schema or a date rule "

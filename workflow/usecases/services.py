@@ -11,7 +11,7 @@ import hashlib
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 from workflow.domain.actors import Actor
@@ -42,6 +42,7 @@ from workflow.domain.rules import Param
 from workflow.store.repository import Organization, Repository, StoredDossier
 from workflow.store.uow import UnitOfWork
 from workflow.usecases import accounts
+from workflow.usecases.privacy import visible_entries
 
 T = TypeVar("T")
 
@@ -98,9 +99,10 @@ def not_after_today(today: date) -> Message:
 # Authentication and administration
 
 
-def authenticate(*, uow: UnitOfWork, token: str) -> Actor | None:
+def authenticate(*, uow: UnitOfWork, token: str, now: datetime | None = None) -> Actor | None:
+    """The active user with this unexpired token (workflow.usecases.access revokes)."""
     with uow.transaction() as tx:
-        return tx.repo.actor_by_token_hash(hash_token(token))
+        return tx.repo.actor_by_token_hash(hash_token(token), now or datetime.now(UTC))
 
 
 def _require(actor: Actor, *roles: Role) -> None:
@@ -245,9 +247,10 @@ def list_dossiers(*, uow: UnitOfWork, actor: Actor, state: str | None = None,
 
 
 def dossier_log(*, uow: UnitOfWork, actor: Actor, dossier_id: int) -> list[AuditEntry]:
+    """The dossier's entries, with only the private fields the actor may see."""
     with uow.transaction() as tx:
         _load(tx.repo, actor, dossier_id)
-        return tx.repo.log(dossier_id)
+        return list(visible_entries(tx.repo.log(dossier_id), actor))
 
 
 def create_dossier(*, uow: UnitOfWork, env: Environment, actor: Actor,
@@ -549,7 +552,16 @@ def correct_profile(*, uow: UnitOfWork, env: Environment, actor: Actor, dossier_
             raise Invalid({"applied_on": not_after_today(today)})
         if birth >= applied:
             raise Invalid({"birth_date": BIRTH_BEFORE_APPLICATION})
-        stored.dossier.birth_date, stored.dossier.applied_on = birth, applied
+        # The application comes before everything recorded of it.
+        dossier = stored.dossier
+        acts = [r.date for r in dossier.records]
+        if dossier.state != env.procedure.initial:
+            acts.append(dossier.last_effective_on)
+        if "applied_on" in new and acts and applied > min(acts):
+            raise Invalid({"applied_on": Message(
+                f"may not follow the dossier's first act ({min(acts)})",
+                f"不得晚于该档案的第一项记录或程序（{min(acts)}）")})
+        dossier.birth_date, dossier.applied_on = birth, applied
         stored.profile.update(new)
         return {"reason": reason, "old": old, "new": new}, today
 

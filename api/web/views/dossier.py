@@ -11,7 +11,6 @@ from urllib.parse import parse_qs, urlencode
 from flask import flash, g, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
-from api.applicants.present import SEES_SENSITIVE, SENSITIVE
 from api.applicants.schemas import ApplicantCorrection, TransferRequest
 from api.runtime import runtime
 from api.web import forms
@@ -24,6 +23,7 @@ from workflow.domain.errors import DomainError
 from workflow.domain.procedure import RecordType, TransitionDef
 from workflow.domain.roles import Role
 from workflow.usecases import roster, services
+from workflow.usecases.privacy import PRIVATE_FIELDS, SEES_PRIVATE
 from workflow.usecases.services import DossierView
 
 DOSSIER = "/dossiers/<int(max=2147483647):dossier_id>"
@@ -82,7 +82,7 @@ def _profile(view: DossierView, role: str) -> list[tuple[str, str]]:
     shown = []
     for key, label in PROFILE.items():
         value = view.stored.profile.get(key)
-        if key in SENSITIVE and role not in SEES_SENSITIVE:
+        if key in PRIVATE_FIELDS and role not in SEES_PRIVATE:
             value = "（无权查看）" if value else None
         elif key == "gender":
             value = GENDER.get(value, value)
