@@ -230,3 +230,18 @@ def test_an_admin_resets_a_password_on_the_page(client, rt, org):
     assert nameless.status_code == 422 and "尚无登录名" in nameless.get_data(as_text=True)
     sign_in(client, rt, org, "branch")
     assert client.get("/account/reset").status_code == 404
+
+
+def test_deactivation_and_a_new_token_end_the_users_sessions(client, rt, org):
+    sign_in(client, rt, org, "branch")
+    other = client.application.test_client()
+    assert sign_in_with(other, "branch", PASSWORD).status_code == 302
+    user = _user_id(rt, "branch")
+    assert client.post(f"/api/v1/users/{user}/token", json={},
+                       headers=org.headers("admin")).status_code == 201
+    assert client.get("/").status_code == 302  # the new token ended the session
+    assert sign_in_with(client, "branch", PASSWORD).status_code == 302
+    assert client.delete(f"/api/v1/users/{user}",
+                         headers=org.headers("admin")).status_code in (200, 204)
+    assert client.get("/").status_code == 302
+    assert sign_in_with(other, "branch", PASSWORD).status_code == 401
