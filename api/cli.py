@@ -12,7 +12,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from api.agenda.cli import agenda_group, reindex_if_stale
 from api.runtime import runtime
-from workflow.domain.errors import Invalid, chinese
+from workflow.domain.errors import Invalid
 from workflow.store.migrate import upgrade
 from workflow.usecases import accounts, directory, services
 
@@ -45,8 +45,8 @@ def create_admin_command(name: str, login: str | None) -> None:
         user_id, token = services.create_admin(uow=rt.uow, env=rt.env, name=name, login=login,
                                                password=password)
     except Invalid as invalid:
-        raise click.UsageError("；".join(
-            f"{chinese(m)} ({m})" if chinese(m) else m for m in invalid.fields.values())) from None
+        raise click.UsageError("; ".join(f"{getattr(m, 'zh', m)} ({m})"
+                                         for m in invalid.fields.values())) from None
     click.echo(f"Administrator {name!r} created (user {user_id}).")
     if generated:
         click.echo(f"Web sign-in: {login} {password}  (generated; shown once)")

@@ -72,13 +72,17 @@ _REFUSALS = (
 
 
 def field_message(message: str) -> str:
-    """A field's refusal by the service, in Chinese where it is one we know."""
-    said = getattr(message, "zh", None)  # a domain Message carries its own Chinese
-    if said:
-        return said
+    """A field's refusal by the service, in Chinese where it carries it or is one we know."""
+    if getattr(message, "zh", None):
+        return message.zh
     for pattern, chinese in _REFUSALS:
         found = pattern.search(message)
         if found:
             dates = [chinese_date(g) for g in found.groups() if g and g[:1].isdigit()]
             return chinese.format(*dates)
     return message
+
+
+def in_chinese(fields: dict[str, str]) -> dict[str, str]:
+    """A refusal's messages by field, each in Chinese where it can be."""
+    return {name: field_message(message) for name, message in fields.items()}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from api.zh import field_message
+from api.zh import in_chinese
 from workflow.domain.errors import (
     Conflict,
     DomainError,
@@ -42,7 +42,7 @@ def refusal(error: DomainError) -> Refusal:
             Reason(f.rule, f.message_zh, f.earliest_date) for f in error.failures])
     if isinstance(error, Invalid):
         return Refusal("请检查填写的内容。",
-                       {k: field_message(v) for k, v in error.fields.items()})
+                       in_chinese(error.fields))
     if isinstance(error, RecordNotAllowed):
         return Refusal("档案当前所处阶段不能登记这项记录。", status=409)
     if isinstance(error, InvalidTransition):

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -59,6 +59,8 @@ def test_a_post_without_a_valid_csrf_token_is_refused(client, rt, org):
 
 
 def test_wrong_passwords_are_refused_and_repeated_failures_slowed_down(client, rt, org):
+    clock = rt.env.clock
+    clock.set_today(rt.env.today())  # the failures are counted on the service's clock
     give_password(rt, org, "branch")
     token = csrf_of(client.get("/login").get_data(as_text=True))
 
@@ -75,8 +77,8 @@ def test_wrong_passwords_are_refused_and_repeated_failures_slowed_down(client, r
     # The login is held back now, even with its right password, from any address…
     held = attempt(PASSWORD, address="10.0.0.2")
     assert held.status_code == 429 and "登录失败次数过多" in held.get_data(as_text=True)
-    # …until the window has passed (from the moment of the failures, whatever the hour).
-    rt.env.clock.moment = datetime.now(tz=UTC) + accounts.FAILURE_WINDOW + timedelta(seconds=1)
+    # …until the window has passed.
+    clock.moment += accounts.FAILURE_WINDOW + timedelta(seconds=1)
     assert attempt(PASSWORD, address="10.0.0.2").status_code == 302
 
 
@@ -228,3 +230,18 @@ def test_an_admin_resets_a_password_on_the_page(client, rt, org):
     assert nameless.status_code == 422 and "尚无登录名" in nameless.get_data(as_text=True)
     sign_in(client, rt, org, "branch")
     assert client.get("/account/reset").status_code == 404
+
+
+def test_deactivation_and_a_new_token_end_the_users_sessions(client, rt, org):
+    sign_in(client, rt, org, "branch")
+    other = client.application.test_client()
+    assert sign_in_with(other, "branch", PASSWORD).status_code == 302
+    user = _user_id(rt, "branch")
+    assert client.post(f"/api/v1/users/{user}/token", json={},
+                       headers=org.headers("admin")).status_code == 201
+    assert client.get("/").status_code == 302  # the new token ended the session
+    assert sign_in_with(client, "branch", PASSWORD).status_code == 302
+    assert client.delete(f"/api/v1/users/{user}",
+                         headers=org.headers("admin")).status_code in (200, 204)
+    assert client.get("/").status_code == 302
+    assert sign_in_with(other, "branch", PASSWORD).status_code == 401

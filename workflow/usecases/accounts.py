@@ -30,6 +30,7 @@ _hasher = PasswordHasher()
 # Verified when the login is unknown, so that an unknown login takes as long as a known one.
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
+LOGIN_TAKEN = Message("this login is taken", "该登录名已被使用")
 LOGIN = re.compile(r"^[\w.@-]{2,100}$")
 PASSWORD_MIN, PASSWORD_MAX = 8, 200
 # Repeated failures are refused for a while, per login and per address (an office often
@@ -71,10 +72,11 @@ def new_credentials(repo: Repository, login: str | None, password: str | None,
         return None, None
     if login is None or password is None:
         field = "password" if password is None else "login"
-        raise Invalid({field: Message("login and password go together", "登录名与密码须一并设置")})
+        raise Invalid({field: Message("login and password go together",
+                                      "登录名与密码须一并设置")})
     login = check_login(login)
     if repo.login_taken(login):
-        raise Invalid({"login": Message("this login is taken", "该登录名已被使用")})
+        raise Invalid({"login": LOGIN_TAKEN})
     return login, hash_password(check_password(password))
 
 
@@ -165,15 +167,15 @@ def reset_password(*, uow: UnitOfWork, actor: Actor, user_id: int, password: str
     with uow.transaction(write=True) as tx:
         credentials = tx.repo.user_credentials(user_id=user_id)
         if credentials is None or not actor.covers(_path_of(credentials)):
-            raise NotFound(Message(f"no user {user_id}", f"没有用户{user_id}"))
+            raise NotFound(Message(f"no user {user_id}", f"没有用户 {user_id}"))
         if login is not None:
             login = check_login(login)
             if tx.repo.login_taken(login, other_than=user_id):
-                raise Invalid({"login": Message("this login is taken", "该登录名已被使用")})
+                raise Invalid({"login": LOGIN_TAKEN})
         login = login or credentials.login
         if login is None:
-            raise Invalid({"login": Message("the user has no login yet: set one too",
-                                             "该用户尚无登录名，请一并设置")})
+            raise Invalid({"login": Message("the user has no login yet: give one",
+                                            "该用户尚无登录名，请一并设置")})
         tx.repo.set_password(user_id, password_hash=hash_password(password), login=login)
         tx.commit()
     return login, password

@@ -7,7 +7,7 @@ from flask import abort, g, redirect, render_template, request, url_for
 from api.runtime import runtime
 from api.web import session as web_session
 from api.web.blueprint import bp
-from api.web.feedback import refusal
+from api.zh import in_chinese
 from workflow.domain.errors import Invalid, Message, NotFound
 from workflow.domain.roles import Role
 from workflow.usecases import accounts
@@ -56,7 +56,7 @@ def change_password():
                                              current=form.get("current_password", ""),
                                              new=form.get("new_password", ""))
     except Invalid as invalid:
-        return render_template("web/password.html", errors=refusal(invalid).fields), 422
+        return render_template("web/password.html", errors=in_chinese(invalid.fields)), 422
     web_session.restamp(stamp)
     return render_template("web/password.html", done=True)
 
@@ -82,7 +82,7 @@ def reset_password():
             login=form.get("login", "").strip() or None,
             password=form.get("password") or None)
     except (Invalid, NotFound) as error:
-        fields = (refusal(error).fields if isinstance(error, Invalid)
+        fields = (in_chinese(error.fields) if isinstance(error, Invalid)
                   else {"user_id": "没有这个用户。"})
         return render_template("web/reset.html", people=people, chosen=chosen,
                                errors=fields), 422
