@@ -133,7 +133,8 @@ def audit_verify():
     rt = runtime()
     error = result = None
     try:
-        result = services.verify(uow=rt.uow, actor=g.actor, checkpoint=_uploaded_checkpoint())
+        result = services.verify(uow=rt.uow, env=rt.env, actor=g.actor,
+                                 checkpoint=_uploaded_checkpoint())
     except Invalid as failed:
         error = "；".join(chinese(v) or str(v) for v in failed.fields.values())
     template = "web/audit/_verify.html" if request.headers.get("HX-Request") else \
