@@ -7,8 +7,17 @@ import io
 import re
 from datetime import date
 
+import pytest
+
 from tests.e2e.test_web_committee import signed_in, text
 from tests.web import csrf_of
+
+
+@pytest.fixture
+def app_config():
+    # Every request sees a revocation at once (a worker looks every second by default).
+    return {"REVOCATION_CHECK_SECONDS": 0}
+
 
 TABLE_2031 = """year = 2031
 source = "国务院办公厅关于2031年部分节假日安排的通知"
@@ -64,6 +73,36 @@ def test_users_created_with_a_login_and_reset(app, rt, org):
     token = csrf_of(text(chen.get("/login")))
     assert chen.post("/login", data={"login": "chen", "password": new,
                                      "csrf_token": token}).status_code == 302
+
+
+def test_users_deactivated_and_given_a_new_token(app, client, rt, org):
+    admin = signed_in(app, rt, org, "admin")
+    chen = form(admin, "/admin/users", "users", name="陈组织员", role="committee",
+                organization_id=str(org.committee), login="chen", password="long enough 1")
+    token = re.search(r"<dt>API令牌</dt><dd><code>([^<]+)</code>", text(chen)).group(1)
+    user_id = _id_of(admin, "chen")
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/agenda", headers=bearer).status_code == 200
+
+    renewed = form(admin, f"/admin/users/{user_id}/token", "users")
+    assert renewed.status_code == 200 and "旧令牌即时失效" in text(renewed)
+    new = re.search(r"<dt>新API令牌</dt><dd><code>([^<]+)</code>", text(renewed)).group(1)
+    assert client.get("/api/v1/agenda", headers=bearer).status_code == 401
+    assert client.get("/api/v1/agenda",
+                      headers={"Authorization": f"Bearer {new}"}).status_code == 200
+
+    stopped = form(admin, f"/admin/users/{user_id}/deactivate", "users")
+    assert stopped.status_code == 200 and "已停用" in text(stopped)
+    assert client.get("/api/v1/agenda",
+                      headers={"Authorization": f"Bearer {new}"}).status_code == 401
+    assert f"/admin/users/{user_id}/token" not in text(admin.get("/admin?tab=users"))
+    # Not oneself; and only admins.
+    me = form(admin, f"/admin/users/{_id_of(admin, 'admin')}/deactivate", "users")
+    assert me.status_code == 422
+    committee = signed_in(app, rt, org, "committee")
+    token = csrf_of(text(committee.get("/")))
+    assert committee.post(f"/admin/users/{user_id}/token",
+                          data={"csrf_token": token}).status_code == 403
 
 
 def _id_of(admin, login: str) -> int:

@@ -20,6 +20,7 @@ class UserRow:
     organization_name: str | None
     created_at: datetime
     login: str | None
+    active: bool
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ class Directory:
         rows = self.connection.execute(
             select(users.c.id, users.c.name, users.c.role, users.c.organization_id,
                    organizations.c.name.label("organization_name"), users.c.created_at,
-                   users.c.login)
+                   users.c.login, users.c.active)
             .outerjoin(organizations, organizations.c.id == users.c.organization_id)
             .where(in_scope).order_by(users.c.id))
         return [UserRow(*row) for row in rows]

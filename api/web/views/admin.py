@@ -20,7 +20,7 @@ from api.zh import ROLE
 from workflow.domain.errors import Invalid, Message, chinese
 from workflow.domain.roles import Role
 from workflow.store.organizations import CONTACT_FIELDS
-from workflow.usecases import accounts, calendars, directory, publicity, services
+from workflow.usecases import access, accounts, calendars, directory, publicity, services
 
 TABS = (("orgs", "组织"), ("users", "用户"), ("members", "党员名册"),
         ("contacts", "异议联系方式"), ("holidays", "节假日"))
@@ -142,6 +142,27 @@ def admin_reset_password(user_id: int):
         return {"登录名": login, "新密码": password}
 
     return _act("users", do, notice="密码已重置，该用户已登录的会话随之失效。新密码只显示这一次。")
+
+
+@bp.route("/admin/users/<int(max=2147483647):user_id>/deactivate", methods=["POST"])
+def admin_deactivate_user(user_id: int):
+    def do():
+        user = access.deactivate_user(uow=runtime().uow, actor=g.actor, user_id=user_id)
+        return {"已停用": f"{user.name}（编号{user.id}）"}
+
+    return _act("users", do, notice="用户已停用：其令牌、网页会话和日历订阅即时失效，日志保留。")
+
+
+@bp.route("/admin/users/<int(max=2147483647):user_id>/token", methods=["POST"])
+def admin_new_token(user_id: int):
+    rt = runtime()
+
+    def do():
+        user, token = access.replace_token(uow=rt.uow, env=rt.env, actor=g.actor,
+                                           user_id=user_id)
+        return {"用户": f"{user.name}（编号{user.id}）", "新API令牌": token}
+
+    return _act("users", do, notice="已为该用户换发API令牌，旧令牌即时失效。新令牌只显示这一次。")
 
 
 @bp.route("/admin/members", methods=["POST"])
