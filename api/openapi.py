@@ -43,6 +43,17 @@ ERRORS: dict[int, tuple[str, str, str]] = {
                          "shortly (with the same Idempotency-Key).", "service_unavailable"),
 }
 
+EXAMPLES = {
+    "bad_request": "The request body is not JSON: send Content-Type: application/json.",
+    "unauthorized": "A bearer token is required.",
+    "forbidden": "the committee role may not do this",
+    "not_found": "no dossier 999",
+    "invalid_transition": "'approve' cannot be fired from state 'applicant'",
+    "version_mismatch": "the dossier is at version 4, not 3",
+    "validation_error": "Some fields are invalid: birth_date",
+    "service_unavailable": "The database is busy or unavailable; retry shortly.",
+}
+
 IF_MATCH = {
     "in": "header", "name": "If-Match", "required": False, "schema": {"type": "string"},
     "description": "the dossier's version as its ETag (`\"3\"`): the change is refused with "
@@ -71,7 +82,7 @@ def init_spec(spec: APISpec, error_schema: type[Schema]) -> None:
             "description": description,
             "content": {"application/json": {
                 "schema": error_schema,
-                "example": {"error": code, "message": description.split(":")[0]},
+                "example": {"error": code, "message": EXAMPLES[code]},
             }},
         })
 

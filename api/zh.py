@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+from workflow.domain.errors import chinese
+
 GENDER = {"male": "男", "female": "女"}
 
 
@@ -57,6 +59,8 @@ PROFILE = {
     "id_number": "身份证号", "phone": "联系电话",
 }
 
+_ISO_DAY = re.compile(r"(?<![\d-])\d{4}-\d{2}-\d{2}(?![\d-])")
+
 # The service's refusals of a date, in Chinese (the API answers them in English).
 _DATE_REFUSALS = (
     (re.compile(r"may not lie in the future"), "不能晚于今天。"),
@@ -66,9 +70,12 @@ _DATE_REFUSALS = (
 
 
 def field_message(message: str) -> str:
-    """A field's refusal by the service, in Chinese where it is one we know."""
-    for pattern, chinese in _DATE_REFUSALS:
+    """A refusal by the service, in Chinese: its own Chinese (`Message`), or one we know."""
+    zh = chinese(message)
+    if zh is not None:
+        return _ISO_DAY.sub(lambda m: chinese_date(m[0]), zh)
+    for pattern, template in _DATE_REFUSALS:
         found = pattern.search(message)
         if found:
-            return chinese.format(*(chinese_date(g) for g in found.groups()))
+            return template.format(*(chinese_date(g) for g in found.groups()))
     return message

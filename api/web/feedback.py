@@ -54,4 +54,4 @@ def refusal(error: DomainError) -> Refusal:
         return Refusal("您的角色不能办理此事项。", status=403)
     if isinstance(error, NotFound):
         return Refusal("没有这份档案，或它不在您的管理范围内。", status=404)
-    return Refusal(error.message, status=400)
+    return Refusal(field_message(error.message), status=400)

@@ -21,7 +21,7 @@ def actor(rt, org, who: str):
 
 def test_the_tree_users_and_registry_of_the_admin(client, rt, org):
     admin = actor(rt, org, "admin")
-    found = directory.organizations(uow=rt.uow, actor=admin)
+    found = directory.admin_organizations(uow=rt.uow, actor=admin)
     roots = directory.tree(found)
     assert [r.organization.name for r in roots] == ["党委", "另一党委"]
     assert [c.organization.name for c in roots[0].children] == ["一支部", "二支部"]
@@ -40,7 +40,7 @@ def test_the_tree_users_and_registry_of_the_admin(client, rt, org):
 
 def test_the_admins_lists_are_for_admins(rt, org):
     for who in ("branch", "committee", "auditor"):
-        for listing in (directory.organizations, directory.users, directory.registry):
+        for listing in (directory.admin_organizations, directory.users, directory.registry):
             with pytest.raises(Forbidden):
                 listing(uow=rt.uow, actor=actor(rt, org, who))
 

@@ -21,7 +21,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from workflow.domain.actors import Actor
 from workflow.domain.environment import Environment
-from workflow.domain.errors import Forbidden, Invalid, NotFound
+from workflow.domain.errors import Forbidden, Invalid, Message, NotFound, role_may_not
 from workflow.domain.roles import Role
 from workflow.store.repository import Repository, UserSecrets
 from workflow.store.uow import UnitOfWork
@@ -40,6 +40,8 @@ FAILURES_PER_ADDRESS = 20
 # Generated passwords: no characters that are easily confused (0/O, 1/l/I).
 _ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
+LOGIN_TAKEN = Message("this login is taken", "该登录名已被使用")
+
 
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
@@ -52,15 +54,15 @@ def generate_password(length: int = 12) -> str:
 def check_login(login: str, field: str = "login") -> str:
     login = login.strip()
     if not LOGIN.match(login):
-        raise Invalid({field: "登录名为2至100个字母、数字、汉字或 . @ - _ "
-                              "(2–100 letters, digits, or . @ - _)"})
+        raise Invalid({field: Message("2–100 letters, digits, or . @ - _",
+                                     "登录名为2至100个字母、数字、汉字或 . @ - _")})
     return login
 
 
 def check_password(password: str, field: str = "password") -> str:
     if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
-        raise Invalid({field: f"密码长度应为{PASSWORD_MIN}至{PASSWORD_MAX}个字符 "
-                              f"({PASSWORD_MIN}–{PASSWORD_MAX} characters)"})
+        raise Invalid({field: Message(f"{PASSWORD_MIN}–{PASSWORD_MAX} characters",
+                                     f"密码长度应为{PASSWORD_MIN}至{PASSWORD_MAX}个字符")})
     return password
 
 
@@ -71,10 +73,10 @@ def new_credentials(repo: Repository, login: str | None, password: str | None,
         return None, None
     if login is None or password is None:
         field = "password" if password is None else "login"
-        raise Invalid({field: "登录名与密码须一并设置 (login and password go together)"})
+        raise Invalid({field: Message("login and password go together", "登录名与密码须一并设置")})
     login = check_login(login)
     if repo.login_taken(login):
-        raise Invalid({"login": "该登录名已被使用 (this login is taken)"})
+        raise Invalid({"login": LOGIN_TAKEN})
     return login, hash_password(check_password(password))
 
 
@@ -146,7 +148,8 @@ def change_own_password(*, uow: UnitOfWork, actor: Actor, current: str, new: str
     with uow.transaction() as tx:
         credentials = tx.repo.user_credentials(user_id=actor.id)
     if credentials is None or not _verify(credentials.password_hash, current):
-        raise Invalid({"current_password": "当前密码不正确 (the current password is wrong)"})
+        raise Invalid({"current_password": Message("the current password is wrong",
+                                                    "当前密码不正确")})
     with uow.transaction(write=True) as tx:
         tx.repo.set_password(actor.id, password_hash=hash_password(new))
         credentials = tx.repo.user_credentials(user_id=actor.id)
@@ -159,19 +162,20 @@ def reset_password(*, uow: UnitOfWork, actor: Actor, user_id: int, password: str
     """Admin: set a user's password (generated when not given) and, optionally, login.
     Answers the login and the password, to hand over once."""
     if actor.role != Role.ADMIN:
-        raise Forbidden(f"the {actor.role} role may not do this")
+        raise Forbidden(role_may_not(actor.role))
     password = check_password(password) if password is not None else generate_password()
     with uow.transaction(write=True) as tx:
         credentials = tx.repo.user_credentials(user_id=user_id)
         if credentials is None or not actor.covers(_path_of(credentials)):
-            raise NotFound(f"no user {user_id}")
+            raise NotFound(Message(f"no user {user_id}", f"没有编号为{user_id}的用户"))
         if login is not None:
             login = check_login(login)
             if tx.repo.login_taken(login, other_than=user_id):
-                raise Invalid({"login": "该登录名已被使用 (this login is taken)"})
+                raise Invalid({"login": LOGIN_TAKEN})
         login = login or credentials.login
         if login is None:
-            raise Invalid({"login": "该用户尚无登录名，请一并设置 (the user has no login yet)"})
+            raise Invalid({"login": Message("the user has no login yet",
+                                             "该用户尚无登录名，请一并设置")})
         tx.repo.set_password(user_id, password_hash=hash_password(password), login=login)
         tx.commit()
     return login, password
@@ -180,7 +184,7 @@ def reset_password(*, uow: UnitOfWork, actor: Actor, user_id: int, password: str
 def users(*, uow: UnitOfWork, actor: Actor) -> list[Any]:
     """Admin: the users whose passwords the actor may reset (those of its subtree)."""
     if actor.role != Role.ADMIN:
-        raise Forbidden(f"the {actor.role} role may not do this")
+        raise Forbidden(role_may_not(actor.role))
     with uow.transaction() as tx:
         return tx.repo.users_in(actor.organization_path)
 

@@ -13,7 +13,7 @@ from workflow.domain.actors import Actor
 from workflow.domain.calendar import WorkingDaySpan
 from workflow.domain.dossier import Record
 from workflow.domain.environment import Environment
-from workflow.domain.errors import Forbidden
+from workflow.domain.errors import Forbidden, role_may_not
 from workflow.domain.roles import Role
 from workflow.store.organizations import ObjectionContact, OrganizationContacts
 from workflow.store.reports import Reports
@@ -68,7 +68,7 @@ class Desk:
 
 def desk(*, uow: UnitOfWork, env: Environment, actor: Actor) -> Desk:
     if actor.role not in DESK_ROLES:
-        raise Forbidden(f"the {actor.role} role has no publicity desk")
+        raise Forbidden(role_may_not(actor.role, "use the publicity desk", "管理公示"))
     today = env.today()
     rulebook = env.rulebook_on(today)
     declared = env.procedure.publicity

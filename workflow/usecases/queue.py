@@ -15,7 +15,7 @@ from datetime import date
 from workflow.domain.actors import Actor
 from workflow.domain.deadlines import deadline_rules
 from workflow.domain.environment import Environment
-from workflow.domain.errors import Forbidden, NotFound
+from workflow.domain.errors import Forbidden, Message, NotFound, role_may_not
 from workflow.domain.procedure import Procedure
 from workflow.domain.roles import Role
 from workflow.domain.rules import Failure
@@ -94,7 +94,7 @@ def _definition(procedure: Procedure, key: str) -> QueueDef:
     for d in definitions(procedure):
         if d.key == key:
             return d
-    raise NotFound(f"no queue {key!r}")
+    raise NotFound(Message(f"no queue {key!r}", f"没有“{key}”这个待办"))
 
 
 def _judge(env: Environment, today: date, definition: QueueDef,
@@ -124,7 +124,7 @@ def queues(*, uow: UnitOfWork, env: Environment, actor: Actor,
            only: str | None = None) -> list[Queue]:
     """Every queue of the actor's scope (or the one named `only`), its dossiers by id."""
     if actor.role not in QUEUE_ROLES:
-        raise Forbidden(f"the {actor.role} role has no committee queue")
+        raise Forbidden(role_may_not(actor.role, "use the committee's queue", "查看党委待办"))
     wanted = definitions(env.procedure)
     if only is not None:
         wanted = [_definition(env.procedure, only)]

@@ -92,7 +92,7 @@ BIRTH_BEFORE_APPLICATION = Message("must be before the application date", "应�
 
 
 def not_after_today(today: date) -> Message:
-    return Message(f"may not lie in the future (today is {today})", f"不得晚于今天（{today}）")
+    return Message(f"may not lie in the future (today is {today})", f"不能晚于今天（{today}）")
 
 
 # Authentication and administration
@@ -214,7 +214,7 @@ def _check_act_date(field: str, on: date, dossier: Dossier, env: Environment) ->
     if on < dossier.last_effective_on:
         raise Invalid({field: Message(
             f"may not precede the dossier's previous transition ({dossier.last_effective_on})",
-            f"不得早于档案上一次状态变更的日期（{dossier.last_effective_on}）")})
+            f"不能早于上一次办理的日期（{dossier.last_effective_on}）")})
 
 
 def view(stored: StoredDossier, env: Environment) -> DossierView:

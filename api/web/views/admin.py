@@ -17,8 +17,8 @@ from api.admin.schemas import MemberCreate, OrganizationCreate, UserCreate
 from api.organizations.views import ContactUpdate
 from api.runtime import runtime
 from api.web.blueprint import bp
-from api.zh import ROLE
-from workflow.domain.errors import Invalid
+from api.zh import ROLE, field_message
+from workflow.domain.errors import Invalid, Message
 from workflow.domain.roles import Role
 from workflow.store.organizations import CONTACT_FIELDS
 from workflow.usecases import accounts, calendars, directory, publicity, services
@@ -56,7 +56,7 @@ def _form(schema: Schema) -> dict[str, Any]:
 
 def _errors(failed: ValidationError | Invalid) -> dict[str, str]:
     if isinstance(failed, Invalid):
-        return dict(failed.fields)
+        return {k: field_message(v) for k, v in failed.fields.items()}
     return {k: "；".join(v) if isinstance(v, list) else str(v)
             for k, v in failed.messages.items()}
 
@@ -132,7 +132,7 @@ def admin_create_user():
     def do():
         data = _form(UserCreate())
         if not data.get("login"):
-            raise Invalid({"login": "请为网页登录设置登录名"})
+            raise Invalid({"login": Message("set a login for the web", "请为网页登录设置登录名")})
         password = data.get("password") or accounts.generate_password()
         user_id, token = services.create_user(
             uow=rt.uow, env=rt.env, actor=g.actor, name=data["name"], role=Role(data["role"]),
@@ -181,14 +181,15 @@ def admin_load_holidays():
     def do():
         upload = request.files.get("file")
         if upload is None or not upload.filename:
-            raise Invalid({"file": "请选择节假日安排文件"})
+            raise Invalid({"file": Message("choose a holiday table file", "请选择节假日安排文件")})
         body = upload.stream.read(MAX_TABLE_BYTES + 1)
         if len(body) > MAX_TABLE_BYTES:
-            raise Invalid({"file": "文件过大"})
+            raise Invalid({"file": Message("the file is too large", "文件过大")})
         try:
             text = body.decode("utf-8-sig")
         except UnicodeDecodeError as error:
-            raise Invalid({"file": "文件须为UTF-8编码的文本"}) from error
+            raise Invalid({"file": Message("the file must be UTF-8 text",
+                                           "文件须为UTF-8编码的文本")}) from error
         table = calendars.parse_table(text, default_source=upload.filename[:400])
         calendars.load_table_as(uow=rt.uow, env=rt.env, actor=g.actor, table=table)
 

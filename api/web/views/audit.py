@@ -12,8 +12,8 @@ from marshmallow import ValidationError
 from api.audit.schemas import CheckpointIn, ComplianceQuery, EntryPageQuery, EntryQuery
 from api.runtime import runtime
 from api.web.blueprint import bp
-from api.zh import ROLE
-from workflow.domain.errors import Invalid
+from api.zh import ROLE, field_message
+from workflow.domain.errors import Invalid, Message
 from workflow.usecases.auditing import services
 from workflow.usecases.auditing.chain import Checkpoint
 from workflow.usecases.auditing.compliance import FAILED, LATE, MISSING
@@ -93,7 +93,8 @@ def audit_export():
         raise Invalid({k: str(v) for k, v in failed.messages.items()}) from failed
     kind = args.get("format", "csv")
     if kind not in FORMATS:
-        raise Invalid({"format": f"one of {', '.join(FORMATS)}"})
+        formats = ", ".join(FORMATS)
+        raise Invalid({"format": Message(f"one of {formats}", f"应为以下之一：{formats}")})
     entries = services.stream_entries(uow=rt.uow, actor=g.actor, filters=_filters(query))
     name = f"audit-{rt.env.now():%Y%m%d-%H%M%S}.{kind}"
     return Response(WRITERS[kind](entries), mimetype=MEDIA_TYPES[kind],
@@ -116,11 +117,13 @@ def _uploaded_checkpoint() -> Checkpoint | None:
         return None
     body = upload.stream.read(MAX_CHECKPOINT_BYTES + 1)
     if len(body) > MAX_CHECKPOINT_BYTES:
-        raise Invalid({"checkpoint": "文件过大，不是检查点文件"})
+        raise Invalid({"checkpoint": Message("too large for a checkpoint file",
+                                             "文件过大，不是检查点文件")})
     try:
         return Checkpoint.from_json(_checkpoint.load(json.loads(body)))
     except (ValueError, ValidationError, TypeError) as error:
-        raise Invalid({"checkpoint": "不是有效的检查点文件"}) from error
+        raise Invalid({"checkpoint": Message("not a valid checkpoint file",
+                                             "不是有效的检查点文件")}) from error
 
 
 @bp.route("/audit/verify", methods=["POST"])
@@ -131,7 +134,7 @@ def audit_verify():
     try:
         result = services.verify(uow=rt.uow, actor=g.actor, checkpoint=_uploaded_checkpoint())
     except Invalid as failed:
-        error = "；".join(str(v) for v in failed.fields.values())
+        error = "；".join(field_message(v) for v in failed.fields.values())
     template = "web/audit/_verify.html" if request.headers.get("HX-Request") else \
         "web/audit/verify.html"
     return render_template(template, result=result, error=error), 422 if error else 200

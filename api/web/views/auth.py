@@ -7,7 +7,8 @@ from flask import abort, g, redirect, render_template, request, url_for
 from api.runtime import runtime
 from api.web import session as web_session
 from api.web.blueprint import bp
-from workflow.domain.errors import Invalid, NotFound
+from api.zh import field_message
+from workflow.domain.errors import Invalid, Message, NotFound
 from workflow.domain.roles import Role
 from workflow.usecases import accounts
 
@@ -55,7 +56,8 @@ def change_password():
                                              current=form.get("current_password", ""),
                                              new=form.get("new_password", ""))
     except Invalid as invalid:
-        return render_template("web/password.html", errors=invalid.fields), 422
+        return render_template("web/password.html", errors={
+            k: field_message(v) for k, v in invalid.fields.items()}), 422
     web_session.restamp(stamp)
     return render_template("web/password.html", done=True)
 
@@ -75,13 +77,14 @@ def reset_password():
     chosen = form.get("user_id", type=int)
     try:
         if chosen is None:
-            raise Invalid({"user_id": "请选择用户。"})
+            raise Invalid({"user_id": Message("choose a user", "请选择用户。")})
         login, password = accounts.reset_password(
             uow=rt.uow, actor=actor, user_id=chosen,
             login=form.get("login", "").strip() or None,
             password=form.get("password") or None)
     except (Invalid, NotFound) as error:
-        fields = error.fields if isinstance(error, Invalid) else {"user_id": "没有这个用户。"}
+        fields = ({k: field_message(v) for k, v in error.fields.items()}
+                  if isinstance(error, Invalid) else {"user_id": "没有这个用户。"})
         return render_template("web/reset.html", people=people, chosen=chosen,
                                errors=fields), 422
     return render_template("web/reset.html", people=accounts.users(uow=rt.uow, actor=actor),

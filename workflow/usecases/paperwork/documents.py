@@ -13,7 +13,7 @@ from workflow.domain.actors import Actor
 from workflow.domain.audit import AuditEntry
 from workflow.domain.dossier import Dossier
 from workflow.domain.environment import Environment
-from workflow.domain.errors import Invalid, NotFound
+from workflow.domain.errors import Invalid, Message, NotFound
 from workflow.domain.roles import Role
 from workflow.store import paperwork as queries
 from workflow.store.repository import Repository, StoredDossier
@@ -116,7 +116,8 @@ def _period(env: Environment, start: date | None, end: date | None) -> tuple[dat
     end = end or env.today()
     start = start or date(end.year, 1, 1)
     if start > end:
-        raise Invalid({"from": f"must not be after the end of the period ({end})"})
+        raise Invalid({"from": Message(f"must not be after the end of the period ({end})",
+                                        f"不得晚于统计期的最后一天（{end}）")})
     return start, end
 
 
@@ -180,7 +181,7 @@ def table(*, uow: UnitOfWork, env: Environment, actor: Actor, kind: str,
     """A 备案表 (dossiers determined in a period) or a 汇总表 (dossiers at a stage now)."""
     spec = TABLES.get(kind)
     if spec is None:
-        raise NotFound(f"no document {kind!r}")
+        raise NotFound(Message(f"no document {kind!r}", f"没有“{kind}”这种文书"))
     scope = scope_of(uow, actor, organization_id)
     period = _period(env, start, end) if spec.date_field else None
     rows = []
@@ -212,7 +213,7 @@ def publicity_notice(*, uow: UnitOfWork, env: Environment, actor: Actor, kind: s
     """The 公示 of the publicities in progress in the caller's scope, one committee per
     notice, in the wording of the printable page."""
     if kind not in PUBLICITY_TITLES:
-        raise NotFound(f"no publicity notice {kind!r}")
+        raise NotFound(Message(f"no publicity notice {kind!r}", f"没有“{kind}”这种公示"))
     scope = scope_of(uow, actor, organization_id)
     board = publicity.board(uow=uow, env=env)
     with uow.transaction() as tx:
@@ -244,7 +245,7 @@ def publicity_notice(*, uow: UnitOfWork, env: Environment, actor: Actor, kind: s
 def _load(repo: Repository, actor: Actor, dossier_id: int) -> StoredDossier:
     stored = repo.dossier(dossier_id)
     if stored is None or not actor.covers(stored.branch_path):
-        raise NotFound(f"no dossier {dossier_id}")
+        raise NotFound(Message(f"no dossier {dossier_id}", f"没有编号为{dossier_id}的档案"))
     return stored
 
 

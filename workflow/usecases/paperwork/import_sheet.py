@@ -18,7 +18,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from workflow.domain.actors import Actor
 from workflow.domain.environment import Environment
-from workflow.domain.errors import Forbidden
+from workflow.domain.errors import Forbidden, role_may_not
 from workflow.domain.procedure import Procedure
 from workflow.domain.roles import Role
 from workflow.domain.rules import Param
@@ -206,7 +206,7 @@ def template(*, uow: UnitOfWork, env: Environment, actor: Actor) -> bytes:
     choices (the branches of the caller's scope among them), and an example on its own
     sheet (the first sheet, the one imported, starts empty)."""
     if actor.role not in IMPORTERS:
-        raise Forbidden(f"the {actor.role} role may not import dossiers")
+        raise Forbidden(role_may_not(actor.role, "import dossiers", "导入档案"))
     with uow.transaction() as tx:
         branch_names = [b.name for b in queries.branches(tx.repo.connection,
                                                          scope_path=actor.organization_path)]

@@ -15,7 +15,7 @@ from typing import Any
 
 from workflow.domain.actors import Actor
 from workflow.domain.environment import Environment
-from workflow.domain.errors import Invalid, NotFound
+from workflow.domain.errors import Invalid, Message, NotFound
 from workflow.store import paperwork as queries
 from workflow.store.repository import StoredDossier
 from workflow.store.uow import UnitOfWork
@@ -69,7 +69,7 @@ def dossiers(*, uow: UnitOfWork, env: Environment, actor: Actor, state: str | No
              branch_id: int | None = None, q: str | None = None) -> Roster:
     """The dossiers of the list (same filters), with the date columns their states fill."""
     if state is not None and state not in {s.name for s in env.procedure.states}:
-        raise Invalid({"state": "unknown state"})
+        raise Invalid({"state": Message("unknown state", "没有这个状态")})
     with uow.transaction() as tx:
         ids = queries.dossier_ids(tx.repo.connection, scope_path=actor.organization_path,
                                   states=[state] if state else None, branch_id=branch_id, q=q)
@@ -101,7 +101,8 @@ def dossiers(*, uow: UnitOfWork, env: Environment, actor: Actor, state: str | No
 def registry(*, uow: UnitOfWork, actor: Actor, branch_id: int | None = None,
              status: str | None = None) -> Roster:
     if status is not None and status not in STATUSES:
-        raise Invalid({"status": f"one of {', '.join(STATUSES)}"})
+        statuses = ", ".join(STATUSES)
+        raise Invalid({"status": Message(f"one of {statuses}", f"应为以下之一：{statuses}")})
     with uow.transaction() as tx:
         rows = [[m.id, m.branch_name, m.name, STATUSES.get(m.status, m.status), m.joined_on,
                  m.full_on, "是" if m.dossier_id else "否"]
@@ -119,7 +120,7 @@ def eligible(*, uow: UnitOfWork, env: Environment, actor: Actor, kind: str,
         return _talks(uow=uow, env=env, actor=actor, within_days=within_days,
                       organization_id=organization_id)
     if kind not in ELIGIBILITY:
-        raise NotFound(f"no eligibility list {kind!r}")
+        raise NotFound(Message(f"no eligibility list {kind!r}", f"没有“{kind}”这种名单"))
     trigger, title = ELIGIBILITY[kind]
     sources = sorted({s for t in env.procedure.transitions if t.trigger == trigger
                       for s in t.sources})
