@@ -34,6 +34,8 @@ ERRORS: dict[int, tuple[str, str, str]] = {
           "invalid_transition"),
     412: ("VersionMismatch", "`If-Match` named another version than the dossier's (its "
                              "`version` is in the body).", "version_mismatch"),
+    413: ("PayloadTooLarge", "The body is larger than the service takes (1 MiB).",
+          "payload_too_large"),
     422: ("Unprocessable", "`validation_error`: fields fail the schema or a date rule "
                            "(`fields` names them); `guard_failed`: rules of the procedure fail "
                            "(`reasons`, each with its rule id, message and earliest date); "
@@ -50,6 +52,7 @@ EXAMPLES = {
     "not_found": "no dossier 999",
     "invalid_transition": "'approve' cannot be fired from state 'applicant'",
     "version_mismatch": "the dossier is at version 4, not 3",
+    "payload_too_large": "Request Entity Too Large",
     "validation_error": "Some fields are invalid: birth_date",
     "service_unavailable": "The database is busy or unavailable; retry shortly.",
 }
@@ -104,11 +107,14 @@ class Operation:
     path_parameters: bool
     idempotent: bool
     refusals: tuple[int, ...] = ()
+    takes_body: bool = False  # a POST, PATCH or PUT: any body may be too large
 
 
 def answers(operation: Operation, doc: dict[str, Any]) -> list[int]:
     """Every error status an operation can answer."""
     statuses = {503, *operation.refusals}
+    if operation.takes_body:
+        statuses.add(413)
     if operation.protected:
         statuses |= {401, 403}
     if operation.path_parameters:
@@ -134,7 +140,11 @@ def document(doc: dict[str, Any], operation: Operation, spec: APISpec) -> dict[s
         doc["security"] = [{BEARER: []}]
     responses = doc.setdefault("responses", {})
     for status in answers(operation, doc):
-        responses[str(status)] = {"$ref": f"#/components/responses/{ERRORS[status][0]}"}
+        # A view's own description of an answer stands; flask-smorest's generic ones
+        # (UNPROCESSABLE_ENTITY…) give way to the project's.
+        given = responses.get(str(status))
+        if given is None or given.get("$ref", "").rsplit("/", 1)[-1].isupper():
+            responses[str(status)] = {"$ref": f"#/components/responses/{ERRORS[status][0]}"}
     parameters = doc.setdefault("parameters", [])
     parameters.append(ACCEPT_LANGUAGE)
     if 412 in operation.refusals:
