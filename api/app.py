@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask, g, request
 from flask_smorest import Api
 
-from api import errors, openapi, runtime
+from api import errors, openapi, runtime, security
 from api.base import JsonProvider
 from api.config import Defaults, from_environment
 
@@ -40,7 +40,8 @@ def create_app(test_config: dict[str, Any] | None = None, *,
         app.config.update(from_environment())
     else:
         app.config.from_mapping(test_config)
-    instance.mkdir(parents=True, exist_ok=True)
+    # Owner-only: the SQLite file in it holds ID numbers and token hashes.
+    instance.mkdir(mode=0o700, parents=True, exist_ok=True)
     app.json = JsonProvider(app)
     app.json.sort_keys = False
     # Chinese is sent as UTF-8, never escaped (API.md, Languages).
@@ -50,6 +51,7 @@ def create_app(test_config: dict[str, Any] | None = None, *,
     api = RecruitflowApi(app)
     openapi.init_spec(api.spec, errors.ErrorSchema)
     errors.init_app(app)
+    security.init_app(app)
 
     from api.admin.views import blp as admin
     from api.agenda.views import blp as agenda

@@ -22,6 +22,8 @@ MAX_ID = 2**31 - 1
 # Control characters and lone surrogates are refused: PostgreSQL rejects NUL in text and a
 # lone surrogate cannot be encoded to UTF-8, and neither has a place in a dossier.
 _FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+# The one date format of the API: Python's own parser also takes 20261123 or 2026-W48-1.
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
@@ -30,7 +32,8 @@ EMPTY = "The request body is empty: send a JSON object."
 
 
 class Parser(FlaskParser):
-    """webargs' parser, refusing JSON nested too deeply to decode as a 400, not a crash."""
+    """webargs' parser, refusing JSON nested too deeply, or with an integer longer than
+    Python converts (4,300 digits), as a 400, not a crash."""
 
     def _raw_load_json(self, req):
         # A body that is not JSON is the client's mistake (400), not a list of missing
@@ -42,8 +45,10 @@ class Parser(FlaskParser):
             abort(400, message=EMPTY, messages={"json": [EMPTY]})
         try:
             return super()._raw_load_json(req)
-        except RecursionError:
-            error = json.JSONDecodeError("nested too deeply", "", 0)
+        except (RecursionError, ValueError) as problem:
+            if isinstance(problem, json.JSONDecodeError):
+                raise
+            error = json.JSONDecodeError(str(problem)[:80], "", 0)
             return self._handle_invalid_json_error(error, req)
 
 
@@ -167,7 +172,7 @@ class Day(fields.Date):
     EARLIEST = date(1900, 1, 1)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        if not isinstance(value, str):
+        if not isinstance(value, str) or not _ISO_DAY.fullmatch(value):
             raise ValidationError("Not a valid date: expected a string YYYY-MM-DD.")
         day = super()._deserialize(value, attr, data, **kwargs)
         if day < self.EARLIEST:

@@ -75,11 +75,18 @@ def _password_from_stdin() -> str | None:
               help="threads per worker")
 @with_appcontext
 def serve_command(host: str, port: int, workers: int, threads: int) -> None:
-    """Serve the API with gunicorn, creating the schema first if the database is new."""
-    from api.server import serve
+    """Serve the API with gunicorn, creating the schema first if the database is new.
+    Refuses (exit 1) a port that another process already serves."""
+    from api.server import PortInUse, refuse_port_in_use, serve, url
 
+    try:
+        refuse_port_in_use(host, port)
+    except PortInUse as error:
+        raise click.ClickException(str(error)) from None
     upgrade(runtime().engine)
     reindex_if_stale()
+    click.echo(f"recruitflow serves {url(host, port)} ({workers} workers of {threads} "
+               f"threads; database {runtime().engine.url.render_as_string()})")
     serve(instance_path=current_app.instance_path, host=host, port=port, workers=workers,
           threads=threads)
 
@@ -145,13 +152,15 @@ def import_command(file, dry_run: bool) -> None:
 
 
 def init_app(app: Flask) -> None:
+    from api.admin.cli import user_group
     from api.audit.cli import audit
 
     # flask-smorest's own group (print, write, list-config-prefixes) speaks of config
     # prefixes this service does not have; `openapi` above prints the one document.
     app.cli.commands.pop("openapi", None)
     for command in (init_command, create_admin_command, serve_command, demo_command,
-                    rules_command, audit, agenda_group, openapi_command, import_command):
+                    rules_command, audit, agenda_group, openapi_command, import_command,
+                    user_group):
         app.cli.add_command(command)
 
 

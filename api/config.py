@@ -22,6 +22,12 @@ class Defaults:
     RULEBOOK_OVERRIDES: ClassVar[dict[str, int]] = {}
     # Further rulebook versions: [{"id", "effective_from", "title", "base", **numbers}].
     RULEBOOK_VERSIONS: ClassVar[list[dict[str, Any]]] = []
+    # None: the policy of api/security.py.
+    CONTENT_SECURITY_POLICY: str | None = None
+    # How long an Idempotency-Key whose request died stays reserved (API.md: at most 60).
+    IDEMPOTENCY_LEASE_SECONDS = 60
+    # How often a worker looks for revoked users (API.md: refused within 2 seconds).
+    REVOCATION_CHECK_SECONDS = 1.0
     MAX_CONTENT_LENGTH = 1024 * 1024
     API_TITLE = "recruitflow"
     API_VERSION = "v1"

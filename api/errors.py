@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Flask, jsonify, request
 from marshmallow import INCLUDE, Schema, fields
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
 from api.language import chinese_dates, prefers_chinese, say, say_fields
@@ -27,6 +27,8 @@ from workflow.domain.errors import (
     VersionMismatch,
 )
 from workflow.domain.rules import Failure
+from workflow.store.database import is_transient
+from workflow.store.uow import CommitUncertain
 
 log = logging.getLogger(__name__)
 
@@ -145,12 +147,24 @@ def render_http_exception(error: HTTPException):
     return response
 
 
-def render_database_unavailable(error: OperationalError):
+def render_database_error(error: DBAPIError):
+    """503 "retry shortly" for what passes (a lock, a lost connection), and only then: a
+    503 promises that nothing was written (docs/SECURITY.md)."""
+    if not is_transient(error):
+        return render_unexpected(error)
     log.warning("database unavailable: %s", error)
     response = error_response(503, "service_unavailable",
                               "The database is busy or unavailable; retry shortly.")
     response.headers["Retry-After"] = "1"
     return response
+
+
+def render_commit_uncertain(error: CommitUncertain):
+    log.error("connection lost during commit on %s %s: %s", request.method, request.path, error)
+    return error_response(
+        500, "outcome_unknown",
+        "The database connection failed while saving: the change may have been saved. Look "
+        "before repeating it (a request with an Idempotency-Key is told which it was).")
 
 
 def render_unexpected(error: Exception):
@@ -163,5 +177,6 @@ def render_unexpected(error: Exception):
 def init_app(app: Flask) -> None:
     app.register_error_handler(DomainError, render_domain_error)
     app.register_error_handler(HTTPException, render_http_exception)
-    app.register_error_handler(OperationalError, render_database_unavailable)
+    app.register_error_handler(DBAPIError, render_database_error)
+    app.register_error_handler(CommitUncertain, render_commit_uncertain)
     app.register_error_handler(Exception, render_unexpected)

@@ -1,15 +1,24 @@
-"""The `Idempotency-Key` header on POST: a repeat returns the first answer, changes nothing."""
+"""The `Idempotency-Key` header on POST: a repeat returns the first answer, changes nothing.
+
+The answer commits with the write it answers (workflow/usecases/idempotency.py): the view
+runs with its write transaction's commit held, the answer is added to that transaction, and
+both commit together. A 503 therefore means that nothing was written; when the commit itself
+fails, the key tells whether it went through, and the committed answer is returned.
+"""
 
 from __future__ import annotations
 
 import hashlib
+from contextlib import suppress
 from functools import wraps
 
 from flask import Response, current_app, request
+from sqlalchemy.exc import DBAPIError
 
 from api.auth import current_actor
 from api.errors import error_response
 from api.runtime import runtime
+from workflow.store.uow import CommitUncertain, holding_commit
 from workflow.usecases import idempotency
 
 MAX_KEY_LENGTH = 200
@@ -20,6 +29,93 @@ def _request_hash() -> str:
     digest.update(f"{request.method} {request.path}\n".encode())
     digest.update(request.get_data(cache=True))
     return digest.hexdigest()
+
+
+def _replay(previous) -> Response:
+    replay = Response(previous.response, status=previous.status_code,
+                      mimetype="application/json")
+    if previous.location:
+        replay.headers["Location"] = previous.location
+    replay.headers["Idempotent-Replayed"] = "true"
+    return replay
+
+
+def _in_use() -> Response:
+    response = error_response(409, "idempotency_key_in_use",
+                              "A request with this Idempotency-Key is still being processed.")
+    response.headers["Retry-After"] = "1"
+    return response
+
+
+def _unavailable() -> Response:
+    response = error_response(503, "service_unavailable",
+                              "The database failed before anything was saved; retry shortly "
+                              "with the same Idempotency-Key.")
+    response.headers["Retry-After"] = "1"
+    return response
+
+
+def _run(view, args, kwargs) -> Response:
+    try:
+        return current_app.make_response(view(*args, **kwargs))
+    except Exception as error:
+        return current_app.make_response(current_app.handle_user_exception(error))
+
+
+class _Request:
+    """One request under its key: run it, keep its answer with its write."""
+
+    def __init__(self, user_id: int, key: str, holder: str) -> None:
+        self.rt = runtime()
+        self.user_id, self.key, self.holder = user_id, key, holder
+
+    def _answer(self, response: Response) -> dict:
+        return {"user_id": self.user_id, "key": self.key, "holder": self.holder,
+                "status_code": response.status_code,
+                "response": response.get_data(as_text=True),
+                "location": response.headers.get("Location")}
+
+    def run(self, view, args, kwargs) -> Response:
+        with holding_commit() as held:
+            response = _run(view, args, kwargs)
+            try:
+                if response.status_code < 500 and held.transaction is not None:
+                    if not idempotency.complete(held.transaction.repo,
+                                                **self._answer(response)):
+                        # Our lease ran out and another request holds the key: ours is
+                        # undone (leaving the block rolls back).
+                        return _in_use()
+                    held.commit()
+                    return response
+            except (DBAPIError, CommitUncertain):
+                failed = True
+            else:
+                failed = False
+        # What follows runs in transactions of its own, nothing held any more.
+        if failed:
+            return self._after_failure()
+        if response.status_code >= 500:
+            # Not an answer worth repeating: nothing was written, the key is free again.
+            self._release()
+            return response
+        # Nothing was written (a refusal, or a request that only reads): keep the answer.
+        return response if idempotency.complete_alone(uow=self.rt.uow,
+                                                      **self._answer(response)) else _in_use()
+
+    def _release(self) -> None:
+        with suppress(DBAPIError):  # if it fails, the lease frees the key anyway
+            idempotency.release(uow=self.rt.uow, user_id=self.user_id, key=self.key,
+                                holder=self.holder)
+
+    def _after_failure(self) -> Response:
+        """The commit (or the answer's writing) failed: ask the key whether it went through.
+        If the database cannot tell, the reservation stays until its lease runs out, and
+        the client's repeat then gets the committed answer or is processed afresh."""
+        previous = idempotency.answer(uow=self.rt.uow, user_id=self.user_id, key=self.key)
+        if previous is not None and previous.status_code is not None:
+            return _replay(previous)
+        self._release()
+        return _unavailable()
 
 
 def idempotent(view):
@@ -34,8 +130,13 @@ def idempotent(view):
                 fields={"Idempotency-Key": [f"1 to {MAX_KEY_LENGTH} printable characters"]},
             )
         rt, user_id, fingerprint = runtime(), current_actor().id, _request_hash()
-        reservation = idempotency.reserve(uow=rt.uow, env=rt.env, user_id=user_id, key=key,
-                                          request_hash=fingerprint)
+        try:
+            reservation = idempotency.reserve(
+                uow=rt.uow, env=rt.env, user_id=user_id, key=key, request_hash=fingerprint,
+                lease_seconds=current_app.config["IDEMPOTENCY_LEASE_SECONDS"])
+        except CommitUncertain:
+            # Only the reservation may have been saved (it then lapses with its lease).
+            return _unavailable()
         previous = reservation.previous
         if previous is not None:
             if previous.request_hash != fingerprint:
@@ -44,32 +145,8 @@ def idempotent(view):
                     "This Idempotency-Key was used with another request.",
                 )
             if previous.status_code is None:
-                return error_response(
-                    409, "idempotency_key_in_use",
-                    "A request with this Idempotency-Key is still being processed.",
-                )
-            replay = Response(previous.response, status=previous.status_code,
-                              mimetype="application/json")
-            if previous.location:
-                replay.headers["Location"] = previous.location
-            replay.headers["Idempotent-Replayed"] = "true"
-            return replay
-        try:
-            response = current_app.make_response(view(*args, **kwargs))
-        except Exception as error:
-            try:
-                response = current_app.make_response(current_app.handle_user_exception(error))
-            except Exception:
-                idempotency.release(uow=rt.uow, user_id=user_id, key=key)
-                raise
-        if response.status_code >= 500:
-            # Not an answer worth repeating: the client may try again with the same key.
-            idempotency.release(uow=rt.uow, user_id=user_id, key=key)
-        else:
-            idempotency.complete(uow=rt.uow, user_id=user_id, key=key,
-                                 status_code=response.status_code,
-                                 response=response.get_data(as_text=True),
-                                 location=response.headers.get("Location"))
-        return response
+                return _in_use()
+            return _replay(previous)
+        return _Request(user_id, key, reservation.holder).run(view, args, kwargs)
 
     return wrapper

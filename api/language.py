@@ -90,6 +90,14 @@ _CATALOGUE: list[tuple[re.Pattern[str], str]] = [(re.compile(f"^{en}$"), zh) for
      "使用这个 Idempotency-Key 的请求仍在处理中。"),
     (r"The database is busy or unavailable; retry shortly\.", "数据库繁忙或不可用，请稍后重试。"),
     (r"An unexpected error occurred; it was logged\.", "发生意外错误，已记录在日志中。"),
+    (r"Unknown, expired or revoked token\.", "令牌无效、已过期或已被撤销。"),
+    (r"The database failed before anything was saved; retry shortly with the same "
+     r"Idempotency-Key\.", "数据库出错，未保存任何内容；请稍后使用同一个 Idempotency-Key 重试。"),
+    (r"The database connection failed while saving: .*",
+     "保存时数据库连接中断，更改可能已经保存：请先查看再决定是否重复（带 Idempotency-Key 的"
+     "请求会得到确切答复）。"),
+    (r"Name at least one field to change\.", "请至少指定一个要修改的字段。"),
+    (r"An entry id from 0 to (\d+)\.", r"应为0到\1之间的条目编号。"),
 ]]
 
 # What a Chinese answer says when the English text has no translation.

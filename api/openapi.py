@@ -32,10 +32,11 @@ ERRORS: dict[int, tuple[str, str, str]] = {
                       "`conflict`: a concurrent change won; `idempotency_key_in_use`: a "
                       "request with this Idempotency-Key is still being processed.",
           "invalid_transition"),
+    413: ("PayloadTooLarge", "The body is larger than the operation accepts (1 MiB; an "
+                             "import, 50 MB).",
+          "payload_too_large"),
     412: ("VersionMismatch", "`If-Match` named another version than the dossier's (its "
                              "`version` is in the body).", "version_mismatch"),
-    413: ("PayloadTooLarge", "The body is larger than the service takes (1 MiB).",
-          "payload_too_large"),
     422: ("Unprocessable", "`validation_error`: fields fail the schema or a date rule "
                            "(`fields` names them); `guard_failed`: rules of the procedure fail "
                            "(`reasons`, each with its rule id, message and earliest date); "

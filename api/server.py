@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import gc
+import socket
 from collections.abc import Callable
 from typing import Any
 
@@ -62,6 +64,36 @@ def options(*, host: str, port: int, workers: int, threads: int) -> dict[str, An
         # Its refusals of requests it cannot parse in the API's JSON shape, not HTML.
         "post_worker_init": server_errors.install,
     }
+
+
+class PortInUse(Exception):
+    """Another process listens on the address `serve` was asked to use."""
+
+
+def url(host: str, port: int) -> str:
+    return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
+
+
+def refuse_port_in_use(host: str, port: int) -> None:
+    """Raise PortInUse if something already listens on host:port.
+
+    Workers bind with SO_REUSEPORT, which lets any number of processes of the same user share
+    a port: a second `recruitflow serve` would start silently and the kernel would split the
+    traffic between two servers (and maybe two databases). A socket bound without it fails
+    where anyone listens. (SO_REUSEADDR only forgives closed connections in TIME_WAIT.)
+    """
+    for family, kind, proto, _, address in socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE):
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind(address)
+            except OSError as error:
+                if error.errno == errno.EADDRINUSE:
+                    raise PortInUse(f"{url(host, port)} is already served by another "
+                                    f"process: stop it, or choose another --port.") from None
+                raise
+        return
 
 
 def serve(*, instance_path: str, host: str, port: int, workers: int, threads: int) -> None:

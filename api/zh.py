@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from workflow.domain.errors import chinese
+from workflow.domain.errors import chinese as chinese_of
 
 GENDER = {"male": "男", "female": "女"}
 
@@ -61,21 +61,28 @@ PROFILE = {
 
 _ISO_DAY = re.compile(r"(?<![\d-])\d{4}-\d{2}-\d{2}(?![\d-])")
 
-# The service's refusals of a date, in Chinese (the API answers them in English).
-_DATE_REFUSALS = (
+# The service's refusals of a field, in Chinese (the API answers them in English).
+_REFUSALS = (
     (re.compile(r"may not lie in the future"), "不能晚于今天。"),
     (re.compile(r"may not precede the dossier's previous transition \((\d{4}-\d\d-\d\d)\)"),
      "不能早于上一次办理的日期（{0}）。"),
+    (re.compile(r"^a reason is required"), "请写明原因。"),
+    (re.compile(r"^nothing to correct"), "没有需要更正的内容：所填与现有信息相同。"),
+    (re.compile(r"already in this branch"), "档案已在该党支部。"),
+    (re.compile(r"already void"), "该记录已作废。"),
+    (re.compile(r"must be before the application date"), "应早于申请入党日期。"),
+    (re.compile(r"no (branch|member|organisation) with this id"), "不在您的管理范围内。"),
 )
 
 
 def field_message(message: str) -> str:
-    """A refusal by the service, in Chinese: its own Chinese (`Message`), or one we know."""
-    zh = chinese(message)
+    """A refusal by the service in Chinese: its own Chinese (a `Message`), or one we know."""
+    zh = chinese_of(message)
     if zh is not None:
         return _ISO_DAY.sub(lambda m: chinese_date(m[0]), zh)
-    for pattern, template in _DATE_REFUSALS:
+    for pattern, chinese in _REFUSALS:
         found = pattern.search(message)
         if found:
-            return template.format(*(chinese_date(g) for g in found.groups()))
+            dates = [chinese_date(g) for g in found.groups() if g and g[:1].isdigit()]
+            return chinese.format(*dates)
     return message

@@ -55,6 +55,30 @@ class MemberOut(Schema):
     joined_on = fields.Date()
 
 
+class UserOut(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    role = fields.String()
+    organization_id = fields.Integer(allow_none=True)
+    active = fields.Boolean(metadata={"description": "false: deactivated, its token refused"})
+    token_expires_at = fields.DateTime(allow_none=True, metadata={
+        "description": "when the token stops working; null: until replaced"})
+    created_at = fields.DateTime()
+
+
+class UserList(Schema):
+    items = fields.List(fields.Nested(UserOut))
+    total = fields.Integer()
+
+
+class TokenRequest(Schema):
+    expires_on = Day(allow_none=True, load_default=None, metadata={
+        "description": "the last day the new token works (the service's timezone); "
+                       "null or absent: until replaced"})
+
+
+class TokenIssued(UserOut):
+    token = fields.String(metadata={"description": "shown this once; only its hash is kept"})
 class PasswordReset(Schema):
     login = Text(load_default=None, max_length=100, metadata={
         "description": "a new sign-in name (required if the user has none yet)"})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -10,12 +9,9 @@ from api.errors import reason
 from workflow.domain.actors import Actor
 from workflow.domain.audit import AuditEntry
 from workflow.domain.dossier import Record
-from workflow.domain.roles import Role
+from workflow.usecases.privacy import visible_payload, visible_profile
 from workflow.usecases.services import DossierView
 
-# Personal identifiers are for those who work on the dossier, not for administrators.
-SENSITIVE = ("id_number", "phone")
-SEES_SENSITIVE = {Role.BRANCH, Role.COMMITTEE, Role.AUDITOR}
 DATES = ("applied_on", "activist_on", "candidate_on", "publicity_started_on", "voted_on",
          "admitted_on", "conversion_voted_on", "membership_on", "last_effective_on")
 
@@ -27,10 +23,8 @@ def record(r: Record) -> dict[str, Any]:
 
 def dossier(view: DossierView, actor: Actor) -> dict[str, Any]:
     d, stored = view.dossier, view.stored
-    profile = dict(stored.profile)
-    if actor.role not in SEES_SENSITIVE:
-        for key in SENSITIVE:
-            profile.pop(key, None)
+    # Personal identifiers: one rule for every way out (workflow/usecases/privacy.py).
+    profile = visible_profile(stored.profile, actor)
     body: dict[str, Any] = {
         "id": d.id,
         "branch_id": d.branch_id,
@@ -49,7 +43,7 @@ def dossier(view: DossierView, actor: Actor) -> dict[str, Any]:
         "next": [
             {
                 "trigger": step.transition.trigger,
-                "to": step.transition.dest,
+                "to": step.dest,
                 "roles": sorted(step.transition.roles),
                 "permitted": actor.role in step.transition.roles,
                 "allowed": step.allowed,
@@ -72,27 +66,13 @@ def dossier(view: DossierView, actor: Actor) -> dict[str, Any]:
     return body
 
 
-def _without_private(values: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in values.items() if k not in SENSITIVE}
-
-
-def _payload(e: AuditEntry, actor: Actor | None) -> dict[str, Any]:
-    """The entry's payload, without the private values a caller may not see (those of the
-    creation, and the old and new values of a profile correction)."""
-    if actor is None or actor.role in SEES_SENSITIVE:
-        return dict(e.payload)
-    payload = _without_private(e.payload)
-    for part in ("old", "new"):
-        if isinstance(payload.get(part), Mapping):
-            payload[part] = _without_private(payload[part])
-    return payload
-
-
 def entry(e: AuditEntry, actor: Actor | None = None) -> dict[str, Any]:
     return {
         "id": e.id, "seq": e.seq, "kind": e.kind, "action": e.action,
         "from_state": e.from_state, "to_state": e.to_state,
-        "effective_date": e.effective_date, "payload": _payload(e, actor),
+        "effective_date": e.effective_date,
+        # Without the private values the caller may not see (workflow/usecases/privacy.py).
+        "payload": dict(e.payload) if actor is None else visible_payload(e.payload, actor),
         "actor_id": e.actor_id, "actor_name": e.actor_name, "actor_role": e.actor_role,
         "recorded_at": e.recorded_at, "request_id": e.request_id, "rulebook_id": e.rulebook_id,
         "revision": e.revision,

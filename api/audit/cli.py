@@ -37,11 +37,17 @@ def verify_command(checkpoint_file, jobs: int) -> None:
             checkpoint = Checkpoint.loads(checkpoint_file.read())
         except ValueError as error:
             raise click.BadParameter(str(error), param_hint="--checkpoint") from error
+    rt = runtime()
     with services.without_cycle_collection():
-        result = services.verify(uow=runtime().uow, actor=COMMAND_LINE, checkpoint=checkpoint,
-                                 jobs=jobs)
+        result = services.verify(uow=rt.uow, env=rt.env, actor=COMMAND_LINE,
+                                 checkpoint=checkpoint, jobs=jobs)
     for p in result.problems:
-        where = f"dossier {p.dossier_id} entry {p.seq}" if p.dossier_id else "checkpoint"
+        if p.dossier_id is None:
+            where = "checkpoint"
+        elif p.seq is None:
+            where = f"dossier {p.dossier_id}"
+        else:
+            where = f"dossier {p.dossier_id} entry {p.seq}"
         click.echo(f"{where}: {p.kind}: {p.message}")
     against = f" against checkpoint {checkpoint.root}" if checkpoint else ""
     verdict = "intact" if result.ok else f"DAMAGED ({len(result.problems)} problems)"

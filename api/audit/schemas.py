@@ -9,6 +9,8 @@ from api.base import MAX_ID, Day, Schema, Text
 from workflow.usecases.auditing.export import FORMATS
 from workflow.usecases.auditing.services import MAX_PAGE
 
+MAX_ENTRY_ID = 2**63 - 1
+
 
 def Id(**kwargs) -> fields.Integer:
     # A query string carries text: `api.base.Id` is strict about JSON integers.
@@ -27,8 +29,15 @@ class EntryQuery(Schema):
     effective_to = Day()
 
 
+def _entry_id(value: str) -> None:
+    # Entry ids are 64-bit: a longer number would overflow the database's integer.
+    if not (value.isascii() and value.isdigit() and len(value) <= 19
+            and int(value) <= MAX_ENTRY_ID):
+        raise ValidationError(f"An entry id from 0 to {MAX_ENTRY_ID}.")
+
+
 class EntryPageQuery(EntryQuery):
-    cursor = fields.String(validate=validate.Regexp(r"^[0-9]{1,19}$"),
+    cursor = fields.String(validate=_entry_id,
                            metadata={"description": "`next_cursor` of the previous page"})
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=MAX_PAGE))
 
@@ -54,6 +63,9 @@ class ProblemOut(Schema):
     seq = fields.Integer(allow_none=True, metadata={"description": "the first broken entry"})
     kind = fields.String()
     message = fields.String()
+    field = fields.String(allow_none=True, metadata={
+        "description": "row_altered: the first field of the dossier's row that is not what "
+                       "its log implies"})
 
 
 class VerificationOut(Schema):

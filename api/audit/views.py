@@ -81,7 +81,8 @@ def _verification(result: services.Verification) -> dict:
 def verify():
     """Recompute every hash chain in the caller's scope; `problems` names the first broken
     entry of each damaged chain."""
-    return _verification(services.verify(uow=runtime().uow, actor=current_actor()))
+    rt = runtime()
+    return _verification(services.verify(uow=rt.uow, env=rt.env, actor=current_actor()))
 
 
 @blp.route("/verify", methods=["POST"])
@@ -95,7 +96,8 @@ def verify_against_checkpoint(data):
         checkpoint = Checkpoint.from_json(data)
     except ValueError as error:
         raise Invalid({"heads": Message(str(error), f"检查点无效：{error}")}) from error
-    return _verification(services.verify(uow=runtime().uow, actor=current_actor(),
+    rt = runtime()
+    return _verification(services.verify(uow=rt.uow, env=rt.env, actor=current_actor(),
                                          checkpoint=checkpoint))
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Response, request, url_for
 from marshmallow import fields
 
-from api.auth import authenticate, current_actor
+from api.auth import authenticate, current_actor, own_settings
 from api.base import Blueprint, Schema
 from api.feeds.ics import agenda_calendar
 from api.runtime import runtime
@@ -25,6 +25,7 @@ class FeedOut(Schema):
 
 
 @blp.route("", methods=["POST"])
+@own_settings
 @blp.response(201, FeedOut)
 def issue():
     """A new secret calendar URL for you (branch, committee, auditor); the old one stops."""
@@ -34,6 +35,7 @@ def issue():
 
 
 @blp.route("", methods=["DELETE"])
+@own_settings
 @blp.refuses(404)
 @blp.response(204)
 def revoke():

@@ -74,7 +74,7 @@ def _upload() -> bytes | None:
 
 
 @blp.route("", methods=["POST"])
-@blp.refuses(400)
+@blp.refuses(400, 413)
 @blp.arguments(ImportQuery, location="query")
 @blp.response(201, ImportReportOut, description="Imported.")
 @blp.alt_response(200, schema=ImportReportOut, description="A dry run's report.")

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from api.auth import authenticate, current_actor
 from api.base import Blueprint, Schema, Text
@@ -23,6 +23,12 @@ class ContactUpdate(Schema):
         r"^[0-9+()\- ]{3,40}$", error="3 to 40 digits, spaces, +, ( ) and dashes."))
     objection_email = fields.Email(allow_none=True, validate=validate.Length(max=200))
     objection_address = Text(max_length=400, allow_none=True)
+
+    @validates_schema
+    def _not_empty(self, data, **_kwargs) -> None:
+        # An update of nothing is a client's mistake (and would be an empty SQL UPDATE).
+        if not data:
+            raise ValidationError("Name at least one field to change.", "_schema")
 
 
 class OrganizationContactOut(Schema):

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from marshmallow import ValidationError
+from marshmallow import Schema, ValidationError, fields, validate
 
 from api.base import Day, field_for
-from api.zh import choice_label, field_label
+from api.zh import GENDER, PROFILE, choice_label, field_label
 from workflow.domain.dossier import Dossier
 from workflow.domain.rules import Param
 from workflow.usecases.roster import RegistryMember
@@ -137,3 +137,56 @@ def parse(params: Iterable[Param], form: Mapping[str, str], *, date_name: str,
         except ValidationError:
             errors[p.name] = _message(p)
     return on, values, errors
+
+
+# Fields of the API's profile schemas (creation, correction) that are not the profile's own.
+SCHEMA_LABELS = {**PROFILE, "branch_id": "所在党支部", "reason": "更正原因"}
+SCHEMA_CHOICES = {"gender": GENDER}
+
+
+def schema_fields(schema: Schema, given: Mapping[str, Any],
+                  branches: Sequence[Option] = ()) -> list[Field]:
+    """The inputs of a form that an API schema validates (the profile's creation and
+    correction), in its order, with its choices."""
+    found = []
+    for name, declared in schema.fields.items():
+        label, required = SCHEMA_LABELS.get(name, name), declared.required
+        value = given.get(name)
+        value = "" if value is None else value
+        if name == "branch_id":
+            value = value or (branches[0].value if len(branches) == 1 else "")
+            found.append(Field(name, label, "select", required, tuple(branches), value=value))
+        elif isinstance(declared, fields.Date):  # Day too
+            text = value.isoformat() if hasattr(value, "isoformat") else value
+            found.append(Field(name, label, "date", required, value=text))
+        elif isinstance(declared, fields.Boolean):
+            found.append(Field(name, label, "checkbox", False,
+                               value=value is True or str(value).lower() in TRUE))
+        elif any(isinstance(v, validate.OneOf) for v in declared.validators):
+            choices = next(v for v in declared.validators if isinstance(v, validate.OneOf))
+            names = SCHEMA_CHOICES.get(name, {})
+            options = tuple(Option(c, names.get(c, c)) for c in choices.choices)
+            found.append(Field(name, label, "select", required, options, value=value))
+        elif name == "reason":
+            found.append(Field(name, label, "textarea", required, value=value))
+        else:
+            found.append(Field(name, label, "text", required, value=value))
+    return found
+
+
+def schema_data(schema: Schema, form: Mapping[str, str]) -> dict[str, Any]:
+    """A submitted form as the schema's JSON input: text trimmed, empty fields left out,
+    checkboxes as booleans, ids as integers."""
+    data: dict[str, Any] = {}
+    for name, declared in schema.fields.items():
+        text = form.get(name, "").strip()
+        if isinstance(declared, fields.Boolean):
+            data[name] = text.lower() in TRUE
+        elif text:
+            data[name] = int(text) if name.endswith("_id") and text.isdigit() else text
+    return data
+
+
+def schema_errors(invalid: ValidationError, form: Mapping[str, str]) -> dict[str, str]:
+    return {name: "必填。" if not form.get(name, "").strip() else "格式不正确。"
+            for name in invalid.messages}

@@ -159,8 +159,10 @@ def test_a_refused_resolution_then_another_motion(client, rt, org, clock):
     kept = ok(fire(client, org, did, "record_failed_conversion_vote", on + 2 * DAY, "branch",
                    motion="extend", months=6, **FAILED))
     assert kept["state"] == "conversion_vote"
-    ok(fire(client, org, did, "hold_conversion_vote", on + 3 * DAY, "branch", motion="extend",
-            months=6, **PASSED))
+    voted = ok(fire(client, org, did, "hold_conversion_vote", on + 3 * DAY, "branch",
+                    motion="extend", months=6, **PASSED))
+    approving = next(s for s in voted["next"] if s["trigger"] == "approve_conversion")
+    assert approving["to"] == "probationary"
     extended = ok(fire(client, org, did, "approve_conversion", on + 4 * DAY, "committee"))
     assert (extended["state"], extended["extension_months"]) == ("probationary", 6)
     actions = [e["action"] for e in log(client, org, did)][-5:]
@@ -288,6 +290,11 @@ def test_a_profile_correction_makes_the_compliance_report_flag_min_age(client, r
     found = client.get("/api/v1/audit/compliance", headers=org.headers("auditor")).json
     flagged = {(f["dossier_id"], f["rule"], f["status"]) for f in found["items"]}
     assert (did, "min_age", "failed") in flagged
+    # The application comes before everything recorded of it.
+    ok(record(client, org, did, "talk", applied + DAY, "branch", by="书记"))
+    late = client.patch(path, json={"applied_on": str(applied + 2 * DAY), "reason": "x"},
+                        headers=org.headers("branch"))
+    assert late.status_code == 422 and "applied_on" in late.json["fields"]
     # The branch cannot move the dossier by correcting its profile.
     assert client.patch(path, json={"branch_id": org.other_branch, "reason": "x"},
                         headers=org.headers("branch")).status_code == 422

@@ -18,7 +18,7 @@ import pytest
 from api.zh import chinese_date
 from tests.live import live_server, server_env
 from workflow.domain.roles import Role
-from workflow.usecases.demo import applied_on_for, plan
+from workflow.usecases.demo import Act, applied_on_for, plan
 
 CHROMIUM = Path(os.environ.get("RECRUITFLOW_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
@@ -180,6 +180,17 @@ def test_a_new_applicant_becomes_a_full_member_by_clicking(demo, browser, app,
     members = [options.nth(i).get_attribute("value") for i in range(3)]
     acts = plan(applied_on=applied, target="full_member", rulebook=rulebook,
                 calendar=env.calendar, contacts=members[:1], sponsors=members[1:])
+    # A record entered by mistake is voided, with its reason; it stays, struck through.
+    act(branch, dossier_url, Act(applied + DAY, Role.BRANCH, record="talk",
+                                 data={"by": "误录的谈话人"}))
+    row = page.locator("table.records tr", has_text="误录的谈话人")
+    row.locator("summary", has_text="作废").click()
+    row.locator("textarea[name=reason]").fill("谈话人登记错误")
+    _submit(page, row.locator("form"))
+    row = page.locator("table.records tr", has_text="误录的谈话人")
+    assert row.get_attribute("class") == "voided" and "已作废" in row.inner_text()
+    assert "作废记录（谈话人登记错误）" in page.locator("#log").inner_text()
+
     staff = {Role.BRANCH: branch, Role.COMMITTEE: committee}
     for step in acts:
         who = staff[step.by]

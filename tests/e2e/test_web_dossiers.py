@@ -287,3 +287,80 @@ def test_a_trigger_and_a_record_added_to_the_procedure_appear_with_their_forms(
     probe_entry = next(e for e in log.json["entries"] if e["action"] == "web_probe")
     assert probe_entry["payload"] == {"remark": "身份证复印件", "copies": 2, "urgent": True,
                                       "channel": "desk"}
+
+
+def test_a_record_is_voided_with_a_reason_and_stays_in_view(client, rt, org, clock):
+    clock.set_today(date(2025, 3, 20))
+    created = create_applicant(client, org, applied_on=date(2025, 3, 1))
+    sign_in(client, rt, org, "branch")
+    url = f"/dossiers/{created['id']}"
+    token = page_csrf(client, url)
+    client.post(url + "/records", data={"name": "talk", "date": "2025-03-08", "by": "书记",
+                                        "csrf_token": token})
+    record_id = client.get(f"/api/v1/applicants/{created['id']}",
+                           headers=org.headers("branch")).json["records"][0]["id"]
+    page = _text(client.get(url))
+    assert f'action="{url}/records/{record_id}/void"' in page
+    void = f"{url}/records/{record_id}/void"
+    empty = client.post(void, headers=HX, data={"csrf_token": token, "reason": " "})
+    assert _refused(empty) and "请写明作废原因" in _text(empty)
+    done = client.post(void, headers=HX, data={"csrf_token": token, "reason": "日期记错"})
+    assert done.status_code == 204 and done.headers["HX-Redirect"] == url
+    page = _text(client.get(url))
+    assert '<tr class="voided">' in page and "（已作废）" in page
+    assert "作废记录（日期记错）" in page and f'{url}/records/{record_id}/void"' not in page
+    again = client.post(void, headers=HX, data={"csrf_token": token, "reason": "再次"})
+    assert _refused(again) and "该记录已作废" in _text(again)
+    # A committee organiser may not void the branch's talk: no button, and refused.
+    sign_in(client, rt, org, "committee")
+    assert "/void" not in _text(client.get(url))
+
+
+def test_the_profile_is_corrected_with_a_reason(client, rt, org, clock):
+    clock.set_today(date(2025, 3, 20))
+    created = create_applicant(client, org, applied_on=date(2025, 3, 1))
+    sign_in(client, rt, org, "branch")
+    url = f"/dossiers/{created['id']}"
+    page = _text(client.get(url))
+    form = re.search(r'id="form-profile-profile".*?</form>', page, re.S).group(0)
+    assert 'name="name" value="李明"' in form and 'name="reason"' in form
+    token = page_csrf(client, url)
+    current = {"csrf_token": token, "name": "李明", "gender": "female",
+               "birth_date": "1998-05-04", "applied_on": "2025-03-01",
+               "id_number": "11010119980504002X", "phone": "13800138000"}
+    same = client.post(url + "/profile", headers=HX, data={**current, "reason": "核对"})
+    assert _refused(same) and "没有需要更正的内容" in _text(same)
+    bad = client.post(url + "/profile", headers=HX,
+                      data={**current, "id_number": "12", "reason": "核对"})
+    assert _refused(bad) and "格式不正确" in _text(bad)
+    done = client.post(url + "/profile", data={**current, "name": "李敏",
+                                               "reason": "户口本为准"})
+    assert done.status_code == 303
+    page = _text(client.get(url))
+    assert "<h1>李敏" in page and "更正基本信息（户口本为准）" in page
+
+
+def test_the_committee_transfers_a_dossier_to_another_branch(client, rt, org, clock):
+    clock.set_today(date(2025, 3, 20))
+    created = create_applicant(client, org, applied_on=date(2025, 3, 1))
+    url = f"/dossiers/{created['id']}"
+    sign_in(client, rt, org, "branch")
+    assert 'id="form-transfer-transfer"' not in _text(client.get(url))
+    sign_in(client, rt, org, "committee")
+    page = _text(client.get(url))
+    form = re.search(r'id="form-transfer-transfer".*?</form>', page, re.S).group(0)
+    assert ">二支部</option>" in form and ">一支部</option>" not in form
+    token = page_csrf(client, url)
+    no_reason = client.post(url + "/transfer", headers=HX, data={
+        "csrf_token": token, "branch_id": str(org.other_branch),
+        "effective_date": "2025-03-20"})
+    assert _refused(no_reason) and "必填" in _text(no_reason)
+    done = client.post(url + "/transfer", data={
+        "csrf_token": token, "branch_id": str(org.other_branch),
+        "effective_date": "2025-03-20", "reason": "工作调动"})
+    assert done.status_code == 303
+    assert "二支部" in _text(client.get(url)) and "转接党支部（工作调动）" in _text(client.get(url))
+    sign_in(client, rt, org, "branch")
+    assert client.get(url).status_code == 404
+    sign_in(client, rt, org, "other_branch")
+    assert client.get(url).status_code == 200

@@ -42,7 +42,8 @@ def tamper(rt, *statements) -> None:
 
 
 def verify(rt, checkpoint: Checkpoint | None = None) -> services.Verification:
-    return services.verify(uow=rt.uow, actor=services.COMMAND_LINE, checkpoint=checkpoint)
+    return services.verify(uow=rt.uow, env=rt.env, actor=services.COMMAND_LINE,
+                           checkpoint=checkpoint)
 
 
 def only_problem(result: services.Verification, dossier_id: int):
@@ -77,7 +78,10 @@ def test_the_database_gives_days_and_instants_as_they_are_hashed(rt, two_dossier
                          recorded_at=datetime(2026, 1, 1, tzinfo=UTC)), log[-1].hash)
     tamper(rt, insert(audit_entries).values(
                **{c.name: getattr(odd, c.name) for c in audit_entries.c if c.name != "id"}),
-           update(dossiers).where(dossiers.c.id == victim).values(version=odd.seq))
+           # The row as the log now implies it (the entry repeats a transition that is none
+           # from here: its day becomes the last effective one).
+           update(dossiers).where(dossiers.c.id == victim).values(
+               version=odd.seq, last_effective_on=date(999, 1, 2)))
     expected = {(e.dossier_id, e.seq): [*hashed_values(e, e.prev_hash)[:14], e.seq, e.hash]
                 for d in two_dossiers for e in entries_of(rt, d)}
     with rt.uow.transaction() as tx:
@@ -194,9 +198,18 @@ def test_a_covered_up_truncation_needs_the_kept_checkpoint(rt, two_dossiers):
     victim, _ = two_dossiers
     kept = Checkpoint.loads(json.dumps(services.make_checkpoint(
         uow=rt.uow, env=rt.env, actor=services.COMMAND_LINE).to_json()))
-    last = len(entries_of(rt, victim))
+    log = entries_of(rt, victim)
+    last = len(log)
+    assert log[-1].action == "designate_candidate"
     tamper(rt, delete(audit_entries).where((E.dossier_id == victim) & (E.seq == last)),
            update(dossiers).where(dossiers.c.id == victim).values(version=last - 1))
+    # The row still says what the lost entry did: the replayed log names it.
+    problem = only_problem(verify(rt), victim)
+    assert (problem.kind, problem.field) == ("row_altered", "state")
+    # Covered up with the row too, as the shorter log implies it.
+    activist_on = next(e.effective_date for e in log if e.action == "designate_activist")
+    tamper(rt, update(dossiers).where(dossiers.c.id == victim).values(
+        state="activist", candidate_on=None, last_effective_on=activist_on))
     assert verify(rt).ok  # the database alone cannot tell
     problem = only_problem(verify(rt, kept), victim)
     assert (problem.seq, problem.kind) == (last, "tail_truncated")
@@ -244,18 +257,20 @@ def test_an_altered_checkpoint_file_is_named(rt, two_dossiers):
     assert [(p.dossier_id, p.kind) for p in result.problems] == [(None, "checkpoint_invalid")]
 
 
-@pytest.mark.parametrize("start", ["fork", "spawn"])
-def test_worker_processes_verify_as_one_process_does(rt, two_dossiers, monkeypatch, start):
-    if start not in get_all_start_methods():
-        pytest.skip(f"no {start} here")
-    victim, _ = two_dossiers
+def test_worker_processes_verify_as_one_process_does(rt, two_dossiers, monkeypatch):
+    if "fork" not in get_all_start_methods():
+        pytest.skip("no fork here")
+    victim, bystander = two_dossiers
     kept = services.make_checkpoint(uow=rt.uow, env=rt.env, actor=services.COMMAND_LINE)
-    tamper(rt, delete(audit_entries).where((E.dossier_id == victim) & (E.seq == 4)))
-    monkeypatch.setattr(services, "_worker_context", lambda: get_context(start))
-    shared = services.verify(uow=rt.uow, actor=services.COMMAND_LINE, checkpoint=kept, jobs=2)
+    tamper(rt, delete(audit_entries).where((E.dossier_id == victim) & (E.seq == 4)),
+           update(dossiers).where(dossiers.c.id == bystander).values(state="probationary"))
+    monkeypatch.setattr(services, "_worker_context", lambda: get_context("fork"))
+    shared = services.verify(uow=rt.uow, env=rt.env, actor=services.COMMAND_LINE,
+                             checkpoint=kept, jobs=2)
     assert shared == verify(rt, kept)
+    # The forked workers replay too: the procedure they inherit.
     assert [(p.dossier_id, p.seq, p.kind) for p in shared.problems] == [
-        (victim, 5, "entry_missing")]
+        (victim, 5, "entry_missing"), (bystander, None, "row_altered")]
 
 
 def test_workers_are_forked_only_while_no_other_thread_runs():
@@ -265,7 +280,8 @@ def test_workers_are_forked_only_while_no_other_thread_runs():
     other = threading.Thread(target=stop.wait)
     other.start()
     try:
-        assert services._worker_context().get_start_method() == "spawn"
+        # The verification then runs in its own process alone.
+        assert services._worker_context() is None
     finally:
         stop.set()
         other.join()

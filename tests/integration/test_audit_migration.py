@@ -21,7 +21,7 @@ OLD_AUDIT_ENTRIES = table("audit_entries", *[
 ])
 
 
-def test_upgrade_chains_existing_entries(database_url):
+def test_upgrade_chains_existing_entries(database_url, rt):
     engine = make_engine(database_url)
     try:
         command.downgrade(alembic_config(engine), "0001")
@@ -39,7 +39,10 @@ def test_upgrade_chains_existing_entries(database_url):
                       "rulebook_id": "2014", "request_id": None}
             connection.execute(insert(OLD_AUDIT_ENTRIES), [
                 {**common, "seq": 1, "kind": "create", "action": "create", "from_state": None,
-                 "effective_date": date(2025, 3, 1), "payload": {"name": "赵敏"}},
+                 "effective_date": date(2025, 3, 1),
+                 # The creation's profile, as the service always logged it.
+                 "payload": {"branch_id": 1, "name": "赵敏", "gender": "female",
+                             "birth_date": "1999-05-04", "applied_on": "2025-03-01"}},
                 {**common, "seq": 2, "kind": "record", "action": "talk",
                  "from_state": "applicant", "effective_date": date(2025, 3, 8),
                  "payload": {"by": "支部书记"}},
@@ -50,7 +53,8 @@ def test_upgrade_chains_existing_entries(database_url):
             rows = connection.execute(select(audit_entries.c.prev_hash, audit_entries.c.hash)
                                       .order_by(audit_entries.c.seq)).all()
         assert rows[0].prev_hash == GENESIS and rows[1].prev_hash == rows[0].hash
-        result = services.verify(uow=UnitOfWork(engine), actor=services.COMMAND_LINE)
+        result = services.verify(uow=UnitOfWork(engine), env=rt.env,
+                                 actor=services.COMMAND_LINE)
         assert result.ok and result.entries == 2
     finally:
         command.upgrade(alembic_config(engine), "head")

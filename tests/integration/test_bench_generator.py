@@ -93,6 +93,6 @@ def test_a_generated_log_verifies_as_intact(rt):
                         log=lambda _: None)
     _, token = services.create_admin(uow=rt.uow, env=rt.env, name="审计管理员")
     admin = services.authenticate(uow=rt.uow, token=token)
-    result = verify(uow=rt.uow, actor=admin)
+    result = verify(uow=rt.uow, env=rt.env, actor=admin)
     assert result.ok, result.problems[:3]
     assert result.entries == manifest.entries and result.dossiers == manifest.dossiers

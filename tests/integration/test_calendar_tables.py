@@ -121,7 +121,8 @@ def test_a_failed_check_does_not_fail_a_request_that_needs_no_database(tmp_path)
         client = bare.test_client()
         assert client.get("/api/openapi.json").status_code == 200
         assert bare.extensions["recruitflow_calendar_checked"].at == float("-inf")
+        # No schema is not a passing trouble: 500, not 503 "retry shortly" (issue 12).
         down = client.get("/api/v1/publicity")
-        assert down.status_code == 503 and down.json["error"] == "service_unavailable"
+        assert down.status_code == 500 and down.json["error"] == "internal_error"
     finally:
         bare.extensions["recruitflow"].engine.dispose()

@@ -10,7 +10,6 @@ import json
 import pytest
 from marshmallow import Schema
 
-from api.applicants.present import SENSITIVE
 from api.applicants.schemas import (
     AuditEntryOut,
     DossierOut,
@@ -21,6 +20,7 @@ from api.applicants.schemas import (
     RecordCreated,
 )
 from tests.helpers import dossier_in, fire
+from workflow.usecases.privacy import PRIVATE_FIELDS
 
 STATES = ("applicant", "activist", "publicity", "approval", "probationary",
           "conversion_publicity", "full_member")
@@ -35,7 +35,7 @@ def _documented_exactly(schema: Schema, body: dict, hidden: tuple[str, ...] = ()
 
 
 def _dossier_documented_exactly(body: dict, who: str = "branch") -> None:
-    _documented_exactly(DossierOut(), body, SENSITIVE if who == "admin" else ())
+    _documented_exactly(DossierOut(), body, PRIVATE_FIELDS if who == "admin" else ())
     for step in body["next"]:
         assert set(step) == set(NextStep().fields)
         for reason in step["reasons"]:

@@ -47,7 +47,7 @@ def test_the_demo_prints_a_login_beside_each_token(runner, client):
             logins[who] = (login, password)
     assert set(logins) == {"admin", "committee", "auditor", "branch1", "branch2", "branch3"}
     assert all(_signs_in(client, *pair) for pair in logins.values())
-    # A second demo in the same database gets logins of its own.
-    again = runner.invoke(args=["demo"])
+    # A second demo in the same database (forced) gets logins of its own.
+    again = runner.invoke(args=["demo", "--force"])
     assert again.exit_code == 0, again.output
     assert "  login admin: admin-2 " in again.output

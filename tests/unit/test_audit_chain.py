@@ -147,14 +147,14 @@ def test_the_fast_encoder_writes_exactly_what_the_json_module_does(payload):
 def stored_rows(dossier_id: int, n: int) -> list[list]:
     """A chain as `AuditLog.hashed_chains` gives it: the hashed values with the payload as
     stored (SQLAlchemy's json.dumps: its key order, spaces, \\u escapes), then seq, the stored
-    hash and the dossier's version."""
+    hash, the dossier's version and its row (not replayed here: None)."""
     rows, prev = [], GENESIS
     for seq in range(1, n + 1):
         e = sealed(entry(seq, dossier_id=dossier_id,
                          payload={"n": seq, "by": "张三", "note": "引号\"\n"}), prev)
         values = hashed_values(e, prev)
         values[6] = json.dumps(values[6])
-        rows.append([*values, seq, e.hash, n, 1])
+        rows.append([*values, seq, e.hash, n, 1, None, seq])
         prev = e.hash
     return rows
 
@@ -191,7 +191,8 @@ def versioned(rows: list[list], version: int) -> list[list]:
 def forged(rows: list[list]) -> list[list]:
     # A tamperer who knows the algorithm: an entry after the second, linked and hashed.
     values = [*rows[2][:6], {"by": "伪造"}, *rows[2][7:13], rows[1][15]]
-    row = [*values[:6], json.dumps(values[6]), *values[7:], 0, hash_values(values), 0, 1]
+    row = [*values[:6], json.dumps(values[6]), *values[7:], 0, hash_values(values), 0, 1,
+           None, 0]
     return versioned(renumber([*rows[:2], row, *rows[2:]]), 6)
 
 

@@ -334,3 +334,12 @@ def test_a_refused_resolution_goes_back_to_where_it_was_voted(make, voted_from, 
         "reason_given"}
     make.fire(dossier, "refuse_conversion_resolution", date(2026, 7, 20), reason="依据不足")
     assert (dossier.state, dossier.motion, dossier.conversion_voted_on) == (back_to, None, None)
+
+
+def test_the_next_steps_say_where_an_approval_leads(make):
+    dossier = make.dossier("conversion_approval",
+                           motion={"motion": "extend", "months": 6, "from": "conversion_vote"})
+    steps = {s.transition.trigger: s for s in make.engine.steps(
+        dossier, make.facts(dossier, date(2026, 7, 20)))}
+    assert steps["approve_conversion"].dest == "probationary"
+    assert steps["refuse_conversion_resolution"].dest == "conversion_vote"

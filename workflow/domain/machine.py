@@ -56,6 +56,8 @@ class Step:
     transition: TransitionDef
     failures: tuple[Failure, ...]
     pending_inputs: tuple[str, ...]
+    # Where it would lead now (a routed transition's destination depends on the facts).
+    dest: str = ""
 
     @property
     def allowed(self) -> bool:
@@ -136,7 +138,8 @@ class Engine:
             judged = [r for r in transition.rules if not r.inputs]
             pending = tuple(dict.fromkeys(i for r in transition.rules for i in r.inputs))
             failures = tuple(f for r in judged if (f := r.evaluate(facts)) is not None)
-            steps.append(Step(transition, failures, pending))
+            dest = transition.route(facts) if transition.route else transition.dest
+            steps.append(Step(transition, failures, pending, dest))
         return steps
 
     def check_creation(self, facts: Facts) -> None:

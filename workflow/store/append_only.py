@@ -1,9 +1,13 @@
-"""The audit table is append-only in the database itself: triggers refuse UPDATE and DELETE.
+"""The audit table is append-only in the database itself: triggers refuse UPDATE, DELETE and
+(PostgreSQL) TRUNCATE.
 
 The hash chain makes a change evident; the triggers make it take a deliberate act (dropping
-them, which needs the table owner's rights) rather than a stray statement. Installed by
-migration 0002. `suspended` lifts them inside one transaction, for the test suite's cleanup
-and for tests that play the tamperer; nothing in the service uses it.
+them, which needs the table owner's rights) rather than a stray statement. The row triggers
+are installed by migration 0002; PostgreSQL's row triggers do not fire on TRUNCATE (nor on
+the TRUNCATE … CASCADE of a table the entries refer to), so migration 0007 adds a statement
+trigger for it; SQLite has no TRUNCATE (its `DELETE FROM` without WHERE fires the row
+trigger). `suspended` lifts them all inside one transaction, for the test suite's cleanup and
+for tests that play the tamperer; nothing in the service uses it.
 """
 
 from __future__ import annotations
@@ -36,6 +40,12 @@ _POSTGRES_DROP = [
     f"DROP TRIGGER IF EXISTS {TABLE}_append_only ON {TABLE}",
     f"DROP FUNCTION IF EXISTS {TABLE}_append_only()",
 ]
+# Migration 0007: the same function, once per TRUNCATE statement.
+_POSTGRES_TRUNCATE_INSTALL = [
+    f"CREATE TRIGGER {TABLE}_no_truncate BEFORE TRUNCATE ON {TABLE} "
+    f"FOR EACH STATEMENT EXECUTE FUNCTION {TABLE}_append_only()",
+]
+_POSTGRES_TRUNCATE_DROP = [f"DROP TRIGGER IF EXISTS {TABLE}_no_truncate ON {TABLE}"]
 
 
 def _statements(connection: Connection, *, install: bool) -> list[str]:
@@ -44,20 +54,37 @@ def _statements(connection: Connection, *, install: bool) -> list[str]:
     return _SQLITE_INSTALL if install else _SQLITE_DROP
 
 
-def install(connection: Connection) -> None:
-    for statement in _statements(connection, install=True):
+def _run(connection: Connection, statements: list[str]) -> None:
+    for statement in statements:
         connection.exec_driver_sql(statement)
+
+
+def install(connection: Connection) -> None:
+    """The row triggers (migration 0002)."""
+    _run(connection, _statements(connection, install=True))
 
 
 def uninstall(connection: Connection) -> None:
-    for statement in _statements(connection, install=False):
-        connection.exec_driver_sql(statement)
+    _run(connection, _statements(connection, install=False))
+
+
+def install_truncate_trigger(connection: Connection) -> None:
+    """PostgreSQL's statement trigger against TRUNCATE (migration 0007)."""
+    if connection.dialect.name == "postgresql":
+        _run(connection, _POSTGRES_TRUNCATE_INSTALL)
+
+
+def uninstall_truncate_trigger(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        _run(connection, _POSTGRES_TRUNCATE_DROP)
 
 
 @contextmanager
 def suspended(connection: Connection) -> Iterator[None]:
     """Within the caller's transaction: the triggers are gone, then back (DDL is
     transactional on both databases, so no other session ever sees them missing)."""
+    uninstall_truncate_trigger(connection)
     uninstall(connection)
     yield
     install(connection)
+    install_truncate_trigger(connection)

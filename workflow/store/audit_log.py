@@ -18,6 +18,7 @@ from sqlalchemy import (
     Connection,
     Select,
     Text,
+    case,
     cast,
     exists,
     func,
@@ -74,8 +75,11 @@ def _filtered(query: Select, f: EntryFilter) -> Select:
 
 # What `hashed_chains` gives per entry: the hashed fields in `HASHED` order (the day, the
 # instant and the payload as text), then the entry's seq and stored hash, its dossier's
-# version, and the entry's revision (hashed where not 1).
-HASHED_ROW = (*HASHED, "seq", "hash", "dossier_version", "revision")
+# version (None: the dossier row is gone), the entry's revision (hashed where not 1), on the
+# entry numbered 1 only the dossier's row as a JSON array of the columns asked for
+# (`row_fields`: those its log implies), so that one query in one snapshot gives both and no
+# row is repeated per entry, and the entry's id (a record's id, which a voiding names).
+HASHED_ROW = (*HASHED, "seq", "hash", "dossier_version", "revision", "dossier_row", "id")
 # The instant as `utc_text` writes it, by PostgreSQL's to_char (no locale-dependent field).
 _PG_UTC_TEXT = """'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'"""
 
@@ -150,8 +154,8 @@ class AuditLog:
             version = values.pop("dossier_version")
             yield _entry(values), version
 
-    def hashed_chains(self, scope: str, partition: Partition | None = None,
-                      ) -> Iterator[Sequence[Any]]:
+    def hashed_chains(self, scope: str, partition: Partition | None = None, *,
+                      row_fields: Sequence[str] = ("version",)) -> Iterator[Sequence[Any]]:
         """Every entry in scope, by dossier and seq, as a row of `HASHED_ROW` columns:
         verification's hot loop.
 
@@ -164,10 +168,15 @@ class AuditLog:
         day, moment = _hashed_day_and_moment(self.connection.dialect.name)
         columns = {"effective_date": day, "payload": cast(c.payload, Text),
                    "recorded_at": moment}
+        pack = (func.json_build_array if self.connection.dialect.name == "postgresql"
+                else func.json_array)
+        row = case((c.seq == 1, cast(pack(*(dossiers.c[name] for name in row_fields)), Text)),
+                   else_=None)
+        # An outer join: entries whose dossier row is gone are verified too, and reported.
         query = (
             select(*(columns.get(name, c[name]) for name in HASHED),
-                   c.seq, c.hash, dossiers.c.version, c.revision)
-            .join(dossiers, dossiers.c.id == c.dossier_id)
+                   c.seq, c.hash, dossiers.c.version, c.revision, row, c.id)
+            .outerjoin(dossiers, dossiers.c.id == c.dossier_id)
             .order_by(c.dossier_id, c.seq)
         )
         if partition is not None:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+from contextlib import suppress
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, RootTransaction, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 
 def sqlite_url(instance_path: str | Path) -> str:
@@ -22,7 +25,20 @@ def make_engine(url: str, *, pool_size: int = 5) -> Engine:
     return create_engine(url, pool_size=pool_size, max_overflow=10)
 
 
+def _create_owner_only(url: str) -> None:
+    """Create the database file readable by its owner alone (it holds ID numbers and token
+    hashes); SQLite gives its -wal and -shm files the same permissions."""
+    path = make_url(url).database
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return
+    if not os.path.exists(path):
+        # No such folder: SQLite itself will say so on connecting.
+        with suppress(FileNotFoundError):
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+
+
 def _sqlite_engine(url: str) -> Engine:
+    _create_owner_only(url)
     engine = create_engine(url, connect_args={"timeout": 30})
 
     @event.listens_for(engine, "connect")
@@ -63,3 +79,28 @@ def begin_writing(connection: Connection) -> RootTransaction:
     if connection.dialect.name == "sqlite":
         connection.execution_options(**WRITING)
     return connection.begin()
+
+
+# SQLite's primary result codes of a lock held by another writer: it will be free shortly.
+_SQLITE_BUSY, _SQLITE_LOCKED = 5, 6
+# PostgreSQL error classes and codes that a repeat of the request may not meet again: the
+# connection (08), the server shutting down or starting (57P0x), a deadlock or serialization
+# failure (40), too many connections, a lock not available. A syntax error, a missing table,
+# a full disk or a read-only file stay what they are: retrying will not help.
+_PG_TRANSIENT_CLASSES = ("08", "40", "57P")
+_PG_TRANSIENT_CODES = frozenset({"53300", "55P03", "55006", "57014"})
+
+
+def is_transient(error: DBAPIError) -> bool:
+    """Whether a database error will likely pass if the request is repeated shortly."""
+    if error.connection_invalidated:
+        return True
+    original = error.orig
+    code = getattr(original, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (_SQLITE_BUSY, _SQLITE_LOCKED)
+    state = getattr(original, "sqlstate", None)
+    if state is None:
+        # psycopg's own failures to reach the server carry no SQLSTATE.
+        return isinstance(error, OperationalError)
+    return state.startswith(_PG_TRANSIENT_CLASSES) or state in _PG_TRANSIENT_CODES

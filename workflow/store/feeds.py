@@ -35,7 +35,8 @@ class CalendarFeeds:
                    organizations.c.path)
             .join(users, users.c.id == calendar_feeds.c.user_id)
             .outerjoin(organizations, organizations.c.id == users.c.organization_id)
-            .where(calendar_feeds.c.secret_hash == secret_hash)
+            # A deactivated user's feed stops with its token.
+            .where(calendar_feeds.c.secret_hash == secret_hash, users.c.active)
         ).first()
         if row is None:
             return None

@@ -18,6 +18,7 @@ from workflow.domain.actors import Actor
 from workflow.domain.audit import GENESIS, AuditEntry, sealed
 from workflow.domain.dossier import Dossier, Member, records_from_log
 from workflow.domain.roles import Role
+from workflow.store.access import Credentials
 from workflow.store.tables import (
     audit_entries,
     dossiers,
@@ -127,6 +128,9 @@ class IdempotentAnswer:
     status_code: int | None
     response: str | None
     location: str | None
+    # Which request holds the reservation, since when (the lease's start).
+    holder: str | None = None
+    reserved_at: datetime | None = None
 
 
 class Repository:
@@ -184,7 +188,9 @@ class Repository:
                         users.c.login, users.c.token_hash, users.c.password_hash,
                         organizations.c.path)
                  .outerjoin(organizations, organizations.c.id == users.c.organization_id))
-        query = query.where(users.c.id == user_id if login is None else users.c.login == login)
+        query = query.where(users.c.id == user_id if login is None else users.c.login == login,
+                            # A deactivated user signs in no more; its sessions end.
+                            users.c.active)
         row = self.connection.execute(query).first()
         if row is None:
             return None
@@ -228,16 +234,10 @@ class Repository:
     def clear_failures(self, key: str) -> None:
         self.connection.execute(delete(sign_in_failures).where(sign_in_failures.c.key == key))
 
-    def actor_by_token_hash(self, token_hash: str) -> Actor | None:
-        row = self.connection.execute(
-            select(users.c.id, users.c.name, users.c.role, users.c.organization_id,
-                   organizations.c.path)
-            .outerjoin(organizations, organizations.c.id == users.c.organization_id)
-            .where(users.c.token_hash == token_hash)
-        ).first()
-        if row is None:
-            return None
-        return Actor(row.id, row.name, Role(row.role), row.organization_id, row.path or "/")
+    def actor_by_token_hash(self, token_hash: str, now: datetime) -> Actor | None:
+        """The active user whose unexpired token has this hash (workflow.store.access)."""
+        found = Credentials(self.connection).actor_by_token_hash(token_hash, now)
+        return found[0] if found else None
 
     # Members of the registry
 
@@ -446,27 +446,45 @@ class Repository:
         ).first()
         if row is None:
             return None
-        return IdempotentAnswer(row.request_hash, row.status_code, row.response, row.location)
+        return IdempotentAnswer(row.request_hash, row.status_code, row.response, row.location,
+                                row.holder, _aware(row.created_at))
 
     def reserve_idempotency_key(self, user_id: int, key: str, request_hash: str,
-                                now: datetime) -> None:
+                                now: datetime, holder: str) -> None:
         self.connection.execute(
             insert(idempotency_keys).values(user_id=user_id, key=key, request_hash=request_hash,
-                                            created_at=now)
+                                            created_at=now, holder=holder)
         )
 
-    def complete_idempotency_key(self, user_id: int, key: str, *, status_code: int,
-                                 response: str, location: str | None) -> None:
-        self.connection.execute(
+    def take_over_idempotency_key(self, user_id: int, key: str, *, expired_before: datetime,
+                                  now: datetime, holder: str) -> bool:
+        """Hold a reservation whose lease ran out (its request died): whether we got it."""
+        return self.connection.execute(
             update(idempotency_keys)
-            .where(idempotency_keys.c.user_id == user_id, idempotency_keys.c.key == key)
-            .values(status_code=status_code, response=response, location=location)
-        )
+            .where(idempotency_keys.c.user_id == user_id, idempotency_keys.c.key == key,
+                   idempotency_keys.c.status_code.is_(None),
+                   idempotency_keys.c.created_at < expired_before)
+            .values(created_at=now, holder=holder)
+        ).rowcount == 1
 
-    def release_idempotency_key(self, user_id: int, key: str) -> None:
+    def complete_idempotency_key(self, user_id: int, key: str, *, holder: str,
+                                 status_code: int, response: str,
+                                 location: str | None) -> bool:
+        """Store the answer, if the reservation is still this holder's."""
+        return self.connection.execute(
+            update(idempotency_keys)
+            .where(idempotency_keys.c.user_id == user_id, idempotency_keys.c.key == key,
+                   idempotency_keys.c.holder == holder,
+                   idempotency_keys.c.status_code.is_(None))
+            .values(status_code=status_code, response=response, location=location)
+        ).rowcount == 1
+
+    def release_idempotency_key(self, user_id: int, key: str, holder: str) -> None:
         self.connection.execute(
             idempotency_keys.delete().where(idempotency_keys.c.user_id == user_id,
-                                            idempotency_keys.c.key == key)
+                                            idempotency_keys.c.key == key,
+                                            idempotency_keys.c.holder == holder,
+                                            idempotency_keys.c.status_code.is_(None))
         )
 
 

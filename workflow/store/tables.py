@@ -20,6 +20,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    true,
 )
 
 # Deterministic constraint names, so that migrations name the same thing on every database.
@@ -64,6 +65,13 @@ users = Table(
     # SHA-256 of the bearer token: tokens are random, so a fast hash is enough.
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # Revocation (migration 0007, workflow.usecases.access): a deactivated user's token and
+    # sessions stop; a token may expire; `credentials_stamp` is the `credentials` stamp of the
+    # user's last change of credentials, which workers compare to forget whom they remember.
+    Column("active", Boolean, nullable=False, server_default=true()),
+    Column("token_expires_at", DateTime(timezone=True)),
+    Column("credentials_stamp", BigInteger, nullable=False, server_default="0"),
+    Index("ix_users_credentials_stamp", "credentials_stamp"),
     # Sign-in to the web interface: a login name and an Argon2 hash of the password (the
     # encoded string carries its own salt and parameters). NULL: no web sign-in.
     Column("login", String(100), unique=True),
@@ -189,7 +197,17 @@ idempotency_keys = Table(
     Column("response", Text),
     Column("location", String(400)),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # The request holding the reservation (api.idempotency); its lease runs from created_at.
+    Column("holder", String(32)),
     PrimaryKeyConstraint("user_id", "key"),
+)
+
+# Named counters that only grow: `credentials` with every revocation (migration 0007).
+stamps = Table(
+    "stamps",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("value", BigInteger, nullable=False),
 )
 
 # Official holiday tables loaded by an administrator (`recruitflow calendar load`); they take

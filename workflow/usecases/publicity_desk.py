@@ -68,7 +68,7 @@ class Desk:
 
 def desk(*, uow: UnitOfWork, env: Environment, actor: Actor) -> Desk:
     if actor.role not in DESK_ROLES:
-        raise Forbidden(role_may_not(actor.role, "use the publicity desk", "管理公示"))
+        raise Forbidden(role_may_not(actor.role, "manage publicities", "管理公示"))
     today = env.today()
     rulebook = env.rulebook_on(today)
     declared = env.procedure.publicity

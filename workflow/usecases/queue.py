@@ -94,7 +94,7 @@ def _definition(procedure: Procedure, key: str) -> QueueDef:
     for d in definitions(procedure):
         if d.key == key:
             return d
-    raise NotFound(Message(f"no queue {key!r}", f"没有“{key}”这个待办"))
+    raise NotFound(Message(f"no queue {key!r}", f"没有待办队列{key}"))
 
 
 def _judge(env: Environment, today: date, definition: QueueDef,
@@ -124,7 +124,7 @@ def queues(*, uow: UnitOfWork, env: Environment, actor: Actor,
            only: str | None = None) -> list[Queue]:
     """Every queue of the actor's scope (or the one named `only`), its dossiers by id."""
     if actor.role not in QUEUE_ROLES:
-        raise Forbidden(role_may_not(actor.role, "use the committee's queue", "查看党委待办"))
+        raise Forbidden(role_may_not(actor.role, "work the committee's queues", "办理组织员待办"))
     wanted = definitions(env.procedure)
     if only is not None:
         wanted = [_definition(env.procedure, only)]

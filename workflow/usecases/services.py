@@ -11,7 +11,7 @@ import hashlib
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 from workflow.domain.actors import Actor
@@ -42,6 +42,7 @@ from workflow.domain.rules import Param
 from workflow.store.repository import Organization, Repository, StoredDossier
 from workflow.store.uow import UnitOfWork
 from workflow.usecases import accounts
+from workflow.usecases.privacy import visible_entries
 
 T = TypeVar("T")
 
@@ -88,7 +89,7 @@ class Notice:
     working_days_left: int
 
 
-BIRTH_BEFORE_APPLICATION = Message("must be before the application date", "应早于申请日期")
+BIRTH_BEFORE_APPLICATION = Message("must be before the application date", "应早于申请入党日期")
 
 
 def not_after_today(today: date) -> Message:
@@ -98,9 +99,10 @@ def not_after_today(today: date) -> Message:
 # Authentication and administration
 
 
-def authenticate(*, uow: UnitOfWork, token: str) -> Actor | None:
+def authenticate(*, uow: UnitOfWork, token: str, now: datetime | None = None) -> Actor | None:
+    """The active user with this unexpired token (workflow.usecases.access revokes)."""
     with uow.transaction() as tx:
-        return tx.repo.actor_by_token_hash(hash_token(token))
+        return tx.repo.actor_by_token_hash(hash_token(token), now or datetime.now(UTC))
 
 
 def _require(actor: Actor, *roles: Role) -> None:
@@ -245,9 +247,10 @@ def list_dossiers(*, uow: UnitOfWork, actor: Actor, state: str | None = None,
 
 
 def dossier_log(*, uow: UnitOfWork, actor: Actor, dossier_id: int) -> list[AuditEntry]:
+    """The dossier's entries, with only the private fields the actor may see."""
     with uow.transaction() as tx:
         _load(tx.repo, actor, dossier_id)
-        return tx.repo.log(dossier_id)
+        return list(visible_entries(tx.repo.log(dossier_id), actor))
 
 
 def create_dossier(*, uow: UnitOfWork, env: Environment, actor: Actor,
@@ -457,7 +460,7 @@ CORRECTABLE = ("name", "gender", "birth_date", "applied_on", "ethnicity", "educa
 def _reason(reason: str | None) -> str:
     text = str(reason or "").strip()
     if not text:
-        raise Invalid({"reason": Message("a reason is required", "须写明理由")})
+        raise Invalid({"reason": Message("a reason is required", "请写明原因")})
     return text
 
 
@@ -511,7 +514,7 @@ def void_record(*, uow: UnitOfWork, env: Environment, actor: Actor, dossier_id: 
         kind = env.procedure.record_type(found.type)
         _require(actor, *(kind.roles if kind else ()))
         if found.voided:
-            raise Invalid({"record_id": Message("this record is already void", "这条记录已作废")})
+            raise Invalid({"record_id": Message("this record is already void", "该记录已作废")})
         dossier.records = [replace(r, voided=True) if r.id == record_id else r
                            for r in dossier.records]
         return {"record_id": record_id, "type": found.type, "reason": reason}, env.today()
@@ -540,7 +543,7 @@ def correct_profile(*, uow: UnitOfWork, env: Environment, actor: Actor, dossier_
         if not old:
             raise Invalid({"reason": Message(
                 "nothing to correct: every value given is the current one",
-                "没有需要更正的内容：所给的值与现有的相同")})
+                "没有需要更正的内容：所填与现有信息相同")})
         new = {k: changes[k] for k in old}
         birth = new.get("birth_date", stored.dossier.birth_date)
         applied = new.get("applied_on", stored.dossier.applied_on)
@@ -549,7 +552,16 @@ def correct_profile(*, uow: UnitOfWork, env: Environment, actor: Actor, dossier_
             raise Invalid({"applied_on": not_after_today(today)})
         if birth >= applied:
             raise Invalid({"birth_date": BIRTH_BEFORE_APPLICATION})
-        stored.dossier.birth_date, stored.dossier.applied_on = birth, applied
+        # The application comes before everything recorded of it.
+        dossier = stored.dossier
+        acts = [r.date for r in dossier.records]
+        if dossier.state != env.procedure.initial:
+            acts.append(dossier.last_effective_on)
+        if "applied_on" in new and acts and applied > min(acts):
+            raise Invalid({"applied_on": Message(
+                f"may not follow the dossier's first act ({min(acts)})",
+                f"不得晚于该档案的第一项记录或程序（{min(acts)}）")})
+        dossier.birth_date, dossier.applied_on = birth, applied
         stored.profile.update(new)
         return {"reason": reason, "old": old, "new": new}, today
 
@@ -578,7 +590,7 @@ def transfer(*, uow: UnitOfWork, env: Environment, actor: Actor, dossier_id: int
         target = _branch_in_scope(repo, actor, branch_id)
         if target.id == dossier.branch_id:
             raise Invalid({"branch_id": Message("the dossier is already in this branch",
-                                                "档案已在这个党支部")})
+                                                "档案已在该党支部")})
         _check_act_date("effective_date", on, dossier, env)
         payload = {"from_branch_id": dossier.branch_id, "branch_id": target.id,
                    "reason": reason}

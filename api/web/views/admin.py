@@ -5,20 +5,19 @@ and handled by the same use cases."""
 
 from __future__ import annotations
 
-from contextlib import suppress
 from datetime import date
 from typing import Any
 
 from flask import g, render_template, request
 from marshmallow import Schema, ValidationError
-from marshmallow import fields as ma
 
 from api.admin.schemas import MemberCreate, OrganizationCreate, UserCreate
 from api.organizations.views import ContactUpdate
 from api.runtime import runtime
 from api.web.blueprint import bp
-from api.zh import ROLE, field_message
-from workflow.domain.errors import Invalid, Message
+from api.web.forms import schema_data
+from api.zh import ROLE
+from workflow.domain.errors import Invalid, Message, chinese
 from workflow.domain.roles import Role
 from workflow.store.organizations import CONTACT_FIELDS
 from workflow.usecases import accounts, calendars, directory, publicity, services
@@ -37,26 +36,16 @@ MEMBERS_PER_PAGE = 50
 MAX_TABLE_BYTES = 1 << 20
 
 
-def _form(schema: Schema) -> dict[str, Any]:
-    """The posted form as the API's schema loads it: ids as integers; an empty field left
-    out, or None where the schema takes None (a contact cleared)."""
-    data: dict[str, Any] = {}
-    for name, field in schema.fields.items():
-        value = request.form.get(name, "").strip()
-        if value == "":
-            if field.allow_none and not field.required:
-                data[name] = None
-            continue
-        if isinstance(field, ma.Integer):
-            with suppress(ValueError):  # not a number: the schema names it
-                value = int(value)
-        data[name] = value
-    return schema.load(data)
+def _form(schema: Schema, *, clearing: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The posted form loaded by the API's schema; the fields named in `clearing` are None
+    when left empty (a contact cleared)."""
+    cleared = {name: None for name in clearing if not request.form.get(name, "").strip()}
+    return schema.load({**cleared, **schema_data(schema, request.form)})
 
 
 def _errors(failed: ValidationError | Invalid) -> dict[str, str]:
     if isinstance(failed, Invalid):
-        return {k: field_message(v) for k, v in failed.fields.items()}
+        return {k: chinese(v) or str(v) for k, v in failed.fields.items()}
     return {k: "；".join(v) if isinstance(v, list) else str(v)
             for k, v in failed.messages.items()}
 
@@ -132,7 +121,8 @@ def admin_create_user():
     def do():
         data = _form(UserCreate())
         if not data.get("login"):
-            raise Invalid({"login": Message("set a login for the web", "请为网页登录设置登录名")})
+            raise Invalid({"login": Message("a login is required for the web",
+                                            "请为网页登录设置登录名")})
         password = data.get("password") or accounts.generate_password()
         user_id, token = services.create_user(
             uow=rt.uow, env=rt.env, actor=g.actor, name=data["name"], role=Role(data["role"]),
@@ -169,7 +159,7 @@ def admin_update_contact(organization_id: int):
     def do():
         publicity.set_objection_contact(uow=runtime().uow, actor=g.actor,
                                         organization_id=organization_id,
-                                        values=_form(ContactUpdate()))
+                                        values=_form(ContactUpdate(), clearing=CONTACT_FIELDS))
 
     return _act("contacts", do, notice="联系方式已保存，公示栏和公示通知即时更新。")
 
@@ -181,7 +171,8 @@ def admin_load_holidays():
     def do():
         upload = request.files.get("file")
         if upload is None or not upload.filename:
-            raise Invalid({"file": Message("choose a holiday table file", "请选择节假日安排文件")})
+            raise Invalid({"file": Message("choose the holiday table's file",
+                                           "请选择节假日安排文件")})
         body = upload.stream.read(MAX_TABLE_BYTES + 1)
         if len(body) > MAX_TABLE_BYTES:
             raise Invalid({"file": Message("the file is too large", "文件过大")})
@@ -189,7 +180,7 @@ def admin_load_holidays():
             text = body.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise Invalid({"file": Message("the file must be UTF-8 text",
-                                           "文件须为UTF-8编码的文本")}) from error
+                                             "文件须为UTF-8编码的文本")}) from error
         table = calendars.parse_table(text, default_source=upload.filename[:400])
         calendars.load_table_as(uow=rt.uow, env=rt.env, actor=g.actor, table=table)
 

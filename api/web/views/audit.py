@@ -12,8 +12,8 @@ from marshmallow import ValidationError
 from api.audit.schemas import CheckpointIn, ComplianceQuery, EntryPageQuery, EntryQuery
 from api.runtime import runtime
 from api.web.blueprint import bp
-from api.zh import ROLE, field_message
-from workflow.domain.errors import Invalid, Message
+from api.zh import ROLE
+from workflow.domain.errors import Invalid, Message, chinese
 from workflow.usecases.auditing import services
 from workflow.usecases.auditing.chain import Checkpoint
 from workflow.usecases.auditing.compliance import FAILED, LATE, MISSING
@@ -90,11 +90,12 @@ def audit_export():
     try:
         query = EntryQuery().load({k: v for k, v in args.items() if k != "format"})
     except ValidationError as failed:
-        raise Invalid({k: str(v) for k, v in failed.messages.items()}) from failed
+        raise Invalid({k: Message(str(v), "格式不正确")
+                       for k, v in failed.messages.items()}) from failed
     kind = args.get("format", "csv")
     if kind not in FORMATS:
-        formats = ", ".join(FORMATS)
-        raise Invalid({"format": Message(f"one of {formats}", f"应为以下之一：{formats}")})
+        raise Invalid({"format": Message(f"one of {', '.join(FORMATS)}",
+                                         f"须为{'、'.join(FORMATS)}之一")})
     entries = services.stream_entries(uow=rt.uow, actor=g.actor, filters=_filters(query))
     name = f"audit-{rt.env.now():%Y%m%d-%H%M%S}.{kind}"
     return Response(WRITERS[kind](entries), mimetype=MEDIA_TYPES[kind],
@@ -117,12 +118,12 @@ def _uploaded_checkpoint() -> Checkpoint | None:
         return None
     body = upload.stream.read(MAX_CHECKPOINT_BYTES + 1)
     if len(body) > MAX_CHECKPOINT_BYTES:
-        raise Invalid({"checkpoint": Message("too large for a checkpoint file",
+        raise Invalid({"checkpoint": Message("too large for a checkpoint",
                                              "文件过大，不是检查点文件")})
     try:
         return Checkpoint.from_json(_checkpoint.load(json.loads(body)))
     except (ValueError, ValidationError, TypeError) as error:
-        raise Invalid({"checkpoint": Message("not a valid checkpoint file",
+        raise Invalid({"checkpoint": Message("not a checkpoint file",
                                              "不是有效的检查点文件")}) from error
 
 
@@ -134,7 +135,7 @@ def audit_verify():
     try:
         result = services.verify(uow=rt.uow, actor=g.actor, checkpoint=_uploaded_checkpoint())
     except Invalid as failed:
-        error = "；".join(field_message(v) for v in failed.fields.values())
+        error = "；".join(chinese(v) or str(v) for v in failed.fields.values())
     template = "web/audit/_verify.html" if request.headers.get("HX-Request") else \
         "web/audit/verify.html"
     return render_template(template, result=result, error=error), 422 if error else 200

@@ -4,26 +4,33 @@ triggers and records (generated from the procedure's declarations), records and 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
 from flask import flash, g, redirect, render_template, request, url_for
+from marshmallow import ValidationError
 
-from api.applicants.present import SEES_SENSITIVE, SENSITIVE
+from api.applicants.schemas import ApplicantCorrection, TransferRequest
 from api.runtime import runtime
 from api.web import forms
 from api.web.blueprint import bp, partial_refusal
 from api.web.feedback import Refusal, refusal
 from api.zh import GENDER, PROFILE, chinese_date, choice_label, field_label
 from workflow.domain.audit import AuditEntry
-from workflow.domain.dossier import Record
+from workflow.domain.dossier import CORRECT_PROFILE, TRANSFER, VOID, Record
 from workflow.domain.errors import DomainError
 from workflow.domain.procedure import RecordType, TransitionDef
+from workflow.domain.roles import Role
 from workflow.usecases import roster, services
+from workflow.usecases.privacy import PRIVATE_FIELDS, SEES_PRIVATE
 from workflow.usecases.services import DossierView
 
 DOSSIER = "/dossiers/<int(max=2147483647):dossier_id>"
+CORRECTION_LABEL = {VOID: "作废记录", CORRECT_PROFILE: "更正基本信息", TRANSFER: "转接党支部"}
+CORRECTION_SCHEMA = ApplicantCorrection()
+TRANSFER_SCHEMA = TransferRequest()
+REASON = forms.Field("reason", "原因", "textarea", True)
 
 
 def trigger_label(t: TransitionDef) -> str:
@@ -32,14 +39,17 @@ def trigger_label(t: TransitionDef) -> str:
 
 @dataclass
 class ActionForm:
-    """A trigger's or a record type's form on the page, with its last refusal if any."""
+    """A form of the page (a trigger, a record type, a void, the profile's correction, a
+    transfer), where it posts, and its last refusal if any."""
 
-    kind: str  # "fire" or "record"
+    kind: str  # "fire", "record", "void", "profile" or "transfer"
     name: str
     title: str
     fields: list[forms.Field]
     refusal: Refusal | None = None
     open: bool = False
+    url: str = ""
+    verb: str = "办理"
 
 
 @dataclass
@@ -63,6 +73,8 @@ class PageContext:
     record_forms: list[ActionForm]
     records: list[dict[str, Any]]
     log: list[dict[str, Any]]
+    correction: ActionForm | None = None
+    transfer: ActionForm | None = None
     around: dict[str, Any] = field(default_factory=dict)
 
 
@@ -70,7 +82,7 @@ def _profile(view: DossierView, role: str) -> list[tuple[str, str]]:
     shown = []
     for key, label in PROFILE.items():
         value = view.stored.profile.get(key)
-        if key in SENSITIVE and role not in SEES_SENSITIVE:
+        if key in PRIVATE_FIELDS and role not in SEES_PRIVATE:
             value = "（无权查看）" if value else None
         elif key == "gender":
             value = GENDER.get(value, value)
@@ -137,6 +149,10 @@ def _log(log: list[AuditEntry]) -> list[dict[str, Any]]:
     for e in reversed(log):
         if e.kind == "create":
             action = "建立档案"
+        elif e.action in CORRECTION_LABEL:
+            action = CORRECTION_LABEL[e.action]
+            reason = e.payload.get("reason")
+            action += f"（{reason}）" if reason else ""
         elif e.kind == "record":
             kind = procedure.record_type(e.action)
             action = "登记：" + (kind.label_zh if kind else e.action)
@@ -149,17 +165,28 @@ def _log(log: list[AuditEntry]) -> list[dict[str, Any]]:
     return shown
 
 
+def _here(endpoint: str, **values: Any) -> str:
+    """A URL of this dossier's page family, keeping where it was opened from."""
+    return url_for(endpoint, **values, **dossier_args())
+
+
 def build(view: DossierView, *, failed: ActionForm | None = None) -> PageContext:
     rt, actor = runtime(), g.actor
     d, today = view.dossier, view.today
     log = services.dossier_log(uow=rt.uow, actor=actor, dossier_id=d.id)
     registry = roster.registry_for(uow=rt.uow, view=view)
 
-    def form(kind: str, name: str, title: str, params, date_name: str) -> ActionForm:
-        if failed is not None and failed.kind == kind and failed.name == name:
+    def keep(form: ActionForm) -> ActionForm:
+        """The form, or the one just refused in its place."""
+        if failed is not None and (failed.kind, failed.name) == (form.kind, form.name):
             return failed
-        return ActionForm(kind, name, title, forms.fields_for(
-            params, date_name=date_name, today=today, dossier=d, registry=registry))
+        return form
+
+    def form(kind: str, name: str, title: str, params, date_name: str) -> ActionForm:
+        url = _here("web.fire" if kind == "fire" else "web.add_record", dossier_id=d.id)
+        return keep(ActionForm(kind, name, title, forms.fields_for(
+            params, date_name=date_name, today=today, dossier=d, registry=registry),
+            url=url, verb="办理" if kind == "fire" else "登记"))
 
     order = [s.name for s in view_states(view)]
     here = order.index(d.state) if d.state in order else len(order)
@@ -172,16 +199,44 @@ def build(view: DossierView, *, failed: ActionForm | None = None) -> PageContext
             t, trigger_label(t), permitted, step.allowed, list(step.failures),
             form("fire", t.trigger, trigger_label(t), t.params, "effective_date")
             if permitted else None, aside=not ahead))
+    procedure = rt.env.procedure
     record_forms = [
         form("record", r.name, r.label_zh, r.params, "date")
-        for r in rt.env.procedure.records if d.state in r.states and actor.role in r.roles
+        for r in procedure.records if d.state in r.states and actor.role in r.roles
     ]
     by_id = {r.id: r for r in d.records}
-    records = [{"record": r, "label": (kind.label_zh if kind else r.type),
-                "fields": _display(kind, r, d.members, by_id)}
-               for r in d.records for kind in [rt.env.procedure.record_type(r.type)]]
-    return PageContext(view, _profile(view, actor.role), _bar(view, log), steps, record_forms,
-                       list(reversed(records)), _log(log))
+    records = []
+    for r in reversed(d.records):
+        kind = procedure.record_type(r.type)
+        label = kind.label_zh if kind else r.type
+        void = None
+        if not r.voided and kind is not None and actor.role in kind.roles:
+            void = keep(ActionForm("void", str(r.id), f"作废{label}", [REASON],
+                                   url=_here("web.void_record", dossier_id=d.id,
+                                             record_id=r.id), verb="作废"))
+        records.append({"record": r, "label": label, "void": void,
+                        "fields": _display(kind, r, d.members, by_id)})
+    context = PageContext(view, _profile(view, actor.role), _bar(view, log), steps,
+                          record_forms, records, _log(log))
+    if actor.role in (Role.BRANCH, Role.COMMITTEE):
+        current = {k: v for k, v in view.stored.profile.items() if v is not None}
+        context.correction = keep(ActionForm(
+            "profile", "profile", "更正基本信息",
+            forms.schema_fields(CORRECTION_SCHEMA, current),
+            url=_here("web.correct_profile", dossier_id=d.id), verb="更正"))
+    if actor.role in (Role.COMMITTEE, Role.ADMIN) and not view.state.final:
+        branches = [b for b in transfer_branches() if b.value != str(d.branch_id)]
+        context.transfer = keep(ActionForm(
+            "transfer", "transfer", "转接到其他党支部",
+            forms.schema_fields(TRANSFER_SCHEMA, {"effective_date": today}, branches),
+            url=_here("web.transfer", dossier_id=d.id), verb="转接"))
+    return context
+
+
+def transfer_branches() -> list[forms.Option]:
+    rt = runtime()
+    return [forms.Option(str(b.id), b.name)
+            for b in roster.counts(uow=rt.uow, env=rt.env, actor=g.actor).branches]
 
 
 def _around(dossier_id: int) -> dict[str, Any]:
@@ -257,6 +312,7 @@ def _back(dossier_id: int, message: str):
 def _refused(dossier_id: int, failed: ActionForm):
     """The form again with its refusal: alone for htmx, else in the whole page."""
     status = failed.refusal.status if failed.refusal else 422
+    failed.open = True
     if request.headers.get("HX-Request"):
         return partial_refusal(render_template(
             "web/_action_form.html", form=failed, dossier_id=dossier_id,
@@ -264,6 +320,78 @@ def _refused(dossier_id: int, failed: ActionForm):
     rt = runtime()
     view = services.get_dossier(uow=rt.uow, env=rt.env, actor=g.actor, dossier_id=dossier_id)
     return _render(view, failed=failed, status=status)
+
+
+def _correction(dossier_id: int, form: ActionForm, change, done: str):
+    """Run a correction (void, profile, transfer); back to the page, or the form refused."""
+    try:
+        change()
+    except DomainError as error:
+        form.refusal = refusal(error)
+        return _refused(dossier_id, form)
+    return _back(dossier_id, done)
+
+
+@bp.route(DOSSIER + "/records/<int(max=2147483647):record_id>/void", methods=["POST"])
+def void_record(dossier_id: int, record_id: int):
+    rt = runtime()
+    reason = request.form.get("reason", "").strip()[:2000]
+    form = ActionForm("void", str(record_id), "作废记录", [replace(REASON, value=reason)],
+                      url=request.full_path.rstrip("?"), verb="作废")
+    if not reason:
+        form.refusal = Refusal("请写明作废原因。", {"reason": "必填。"})
+        return _refused(dossier_id, form)
+    return _correction(dossier_id, form, lambda: services.void_record(
+        uow=rt.uow, env=rt.env, actor=g.actor, dossier_id=dossier_id, record_id=record_id,
+        reason=reason, request_id=g.get("request_id")), "已作废该记录。")
+
+
+def _schema_change(dossier_id: int, kind: str, title: str, schema, verb: str, change,
+                   done: str, branches: list[forms.Option] | tuple = ()):
+    """A correction whose form an API schema validates: refused in place when the schema
+    refuses it, else `change(data)` is run."""
+    given = request.form.to_dict()
+    form = ActionForm(kind, kind, title, forms.schema_fields(schema, given, branches),
+                      url=request.full_path.rstrip("?"), verb=verb)
+    try:
+        data = schema.load(forms.schema_data(schema, request.form))
+    except ValidationError as invalid:
+        form.refusal = Refusal("请检查填写的内容。", forms.schema_errors(invalid, given))
+        return _refused(dossier_id, form)
+    return _correction(dossier_id, form, lambda: change(data), done)
+
+
+@bp.route(DOSSIER + "/profile", methods=["POST"])
+def correct_profile(dossier_id: int):
+    rt = runtime()
+
+    def change(data):
+        reason = data.pop("reason")
+        # The form shows every field: a change is only what differs (an unticked box where
+        # nothing was said is no change).
+        current = services.get_dossier(uow=rt.uow, env=rt.env, actor=g.actor,
+                                       dossier_id=dossier_id).stored.profile
+        changes = {k: v for k, v in data.items()
+                   if current.get(k) != v and not (v is False and current.get(k) is None)}
+        services.correct_profile(uow=rt.uow, env=rt.env, actor=g.actor,
+                                 dossier_id=dossier_id, changes=changes, reason=reason,
+                                 request_id=g.get("request_id"))
+
+    return _schema_change(dossier_id, "profile", "更正基本信息", CORRECTION_SCHEMA, "更正",
+                          change, "基本信息已更正。")
+
+
+@bp.route(DOSSIER + "/transfer", methods=["POST"])
+def transfer(dossier_id: int):
+    rt = runtime()
+
+    def change(data):
+        services.transfer(uow=rt.uow, env=rt.env, actor=g.actor, dossier_id=dossier_id,
+                          branch_id=data["branch_id"], reason=data["reason"],
+                          on=data["effective_date"], request_id=g.get("request_id"))
+
+    return _schema_change(dossier_id, "transfer", "转接到其他党支部", TRANSFER_SCHEMA, "转接",
+                          change, "档案已转接。", transfer_branches())
 
 
 def _act(dossier_id: int, kind: str):
@@ -284,7 +412,8 @@ def _act(dossier_id: int, kind: str):
     registry = roster.registry_for(uow=rt.uow, view=view)
     failed = ActionForm(kind, name, title, forms.fields_for(
         params, date_name=date_name, today=view.today, dossier=view.dossier,
-        registry=registry, given=given), open=True)
+        registry=registry, given=given), open=True, url=request.full_path.rstrip("?"),
+        verb="办理" if kind == "fire" else "登记")
     if declared is None:
         failed.refusal = Refusal("档案当前所处阶段不能办理此事项，请刷新页面。", status=409)
         return _refused(dossier_id, failed)

@@ -12,10 +12,15 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, NamedTuple
 
 from workflow.domain.audit import GENESIS, UNHASHED_REVISION, canonical_text
+from workflow.domain.calendar import WorkingDayCalendar
+from workflow.domain.dossier import CORRECTIONS
+from workflow.domain.procedure import Procedure
+from workflow.domain.rulebook import RulebookSet
+from workflow.usecases.auditing.replay import ROW, Replay, first_difference
 
 CHECKPOINT_FORMAT = "recruitflow-audit-checkpoint/1"
 
@@ -32,12 +37,14 @@ class Link(NamedTuple):
 
 @dataclass(frozen=True)
 class Problem:
-    """The first broken entry of a damaged chain (`seq`), or a damaged checkpoint."""
+    """The first broken entry of a damaged chain (`seq`), a dossier row that is not what its
+    intact chain implies (`field`, the first that differs), or a damaged checkpoint."""
 
     dossier_id: int | None
     seq: int | None
     kind: str
     message: str
+    field: str | None = None
 
 
 # The kinds of damage, as reported.
@@ -49,6 +56,9 @@ TRUNCATED = "tail_truncated"
 CHAIN_DELETED = "chain_deleted"
 REWRITTEN = "chain_rewritten"
 BAD_CHECKPOINT = "checkpoint_invalid"
+ROW_ALTERED = "row_altered"
+DOSSIER_DELETED = "dossier_deleted"
+UNREPLAYABLE = "log_unreplayable"
 
 
 def check_chain(dossier_id: int, links: Sequence[Link], version: int | None) -> Problem | None:
@@ -106,34 +116,59 @@ class ChainsVerdict:
     unseen: dict[int, tuple[int, str]] = field(default_factory=dict)
 
 
-def verify_chains(rows: Iterable[Sequence[Any]],
-                  kept: Mapping[int, tuple[int, str]]) -> ChainsVerdict:
+@dataclass(frozen=True)
+class Replayer:
+    """What replaying a chain into its dossier's facts needs (workflow.usecases.auditing.replay)."""
+
+    procedure: Procedure
+    rulebooks: RulebookSet
+    calendar: WorkingDayCalendar
+
+
+class _Broken(Exception):
+    """A chain whose entries the procedure cannot replay."""
+
+
+def verify_chains(rows: Iterable[Sequence[Any]], kept: Mapping[int, tuple[int, str]],
+                  replayer: Replayer | None = None) -> ChainsVerdict:
     """Recompute the hash of every entry and check each dossier's chain (and, given the kept
-    heads of a checkpoint, that it still holds what the checkpoint saw).
+    heads of a checkpoint, that it still holds what the checkpoint saw); with a `replayer`,
+    replay each intact chain into the facts it implies and compare them with its dossier's
+    stored row.
 
     `rows` are `AuditLog.hashed_chains` rows, by dossier and seq: the hashed fields in
     `HASHED` order, with the day and the instant already as hashed and the payload as its
-    stored JSON text, then seq, the stored hash, the dossier's version and the revision. The
-    hot loop of
-    verification: per entry it parses the payload, serialises the values canonically and
-    hashes them, and checks the link with plain comparisons; `check_chain` then names what is
-    wrong with a chain that fails them, and is not needed for one that passes (it finds
-    nothing exactly when every entry's hash is its content's, every entry links to the one
-    before, seqs run 1, 2, 3… and their count is the dossier's version)."""
+    stored JSON text, then seq, the stored hash, the dossier's version (None: the dossier row
+    is gone), the entry's revision, on the entry numbered 1 the dossier's row as JSON text
+    (`replay.ROW`), and the entry's id. The hot loop of verification: per entry it parses the
+    payload, serialises the values canonically and hashes them, checks the link with plain
+    comparisons, and replays the entry; `check_chain` then names what is wrong with a chain
+    that fails them, and is not needed for one that passes (it finds nothing exactly when
+    every entry's hash is its content's, every entry links to the one before, seqs run 1, 2,
+    3… and their count is the dossier's version)."""
     verdict = ChainsVerdict(unseen=dict(kept))
     sha256, text_of = hashlib.sha256, canonical_text
     decode = _PAYLOAD.raw_decode
+    day_of = date.fromisoformat
     current: int | None = None
     links: list[tuple[int, str, str, str]] = []
     intact, expected, version = True, GENESIS, None
+    replay: Replay | None = None
+    record = None
+    broken: str | None = None
+    row: str | None = None
+    if replayer is not None:
+        procedure, rulebooks, calendar = (replayer.procedure, replayer.rulebooks,
+                                          replayer.calendar)
     for (dossier_id, kind, action, from_state, to_state, day, stored_payload, actor_id,
          actor_name, actor_role, moment, request_id, rulebook_id, prev_hash, seq, stored,
-         dossier_version, revision) in rows:
+         dossier_version, revision, dossier_row, entry_id) in rows:
         if dossier_id != current:
             if current is not None:
-                _judge(verdict, current, links, intact, version)
+                _judge(verdict, current, links, intact, version, replay, broken, row)
             current, links, intact, expected = dossier_id, [], True, GENESIS
-            version = dossier_version
+            version, replay, broken, row = dossier_version, None, None, dossier_row
+            record = None
         # raw_decode skips json.loads' whitespace scans; anything unusual takes the long way.
         try:
             payload, end = decode(stored_payload)
@@ -155,8 +190,26 @@ def verify_chains(rows: Iterable[Sequence[Any]],
         if computed != stored or prev_hash != expected or seq != len(links):
             intact = False
         expected = stored
+        if replayer is None or broken is not None:
+            continue
+        if kind == "record" and record is not None and action not in CORRECTIONS:
+            record((entry_id, action, day, payload))  # Replay.record, without its call
+            continue
+        try:
+            if replay is None:
+                if kind != "create":
+                    raise _Broken("it does not start with the dossier's creation")
+                replay = Replay(dossier_id, to_state, day_of(day), payload)
+                record = replay.pending.append
+            elif kind == "record":
+                replay.correction(action, payload)
+            else:
+                replay.transition(seq, action, to_state, day_of(day), payload, rulebook_id,
+                                  revision, procedure, rulebooks, calendar)
+        except Exception as error:  # a forged payload may break any effect
+            broken = str(error) or type(error).__name__
     if current is not None:
-        _judge(verdict, current, links, intact, version)
+        _judge(verdict, current, links, intact, version, replay, broken, row)
     return verdict
 
 
@@ -173,11 +226,17 @@ def _parsed(stored_payload: Any) -> Any:
 
 
 def _judge(verdict: ChainsVerdict, dossier_id: int, links: list[tuple[int, str, str, str]],
-           intact: bool, version: int | None) -> None:
+           intact: bool, version: int | None, replay: Replay | None, broken: str | None,
+           row: str | None) -> None:
     count = len(links)
     verdict.entries += count
     verdict.dossiers += 1
     head = verdict.unseen.pop(dossier_id, None)
+    if version is None:
+        verdict.problems.append(Problem(
+            dossier_id, 1, DOSSIER_DELETED,
+            f"{count} audit entries of a dossier whose row is gone (deleted)"))
+        return
     if intact and count == version:
         problem = None
     else:
@@ -186,8 +245,30 @@ def _judge(verdict: ChainsVerdict, dossier_id: int, links: list[tuple[int, str, 
         # An intact chain: entry n is links[n - 1].
         at_head = links[head[0] - 1][2] if 1 <= head[0] <= count else None
         problem = against_checkpoint(dossier_id, head, count, at_head)
+    if problem is None and broken is not None:
+        problem = Problem(dossier_id, None, UNREPLAYABLE,
+                          f"the procedure cannot replay the dossier's log: {broken}")
+    if problem is None and replay is not None:
+        problem = _against_row(dossier_id, replay, count, row)
     if problem is not None:
         verdict.problems.append(problem)
+
+
+def _against_row(dossier_id: int, replay: Replay, entries: int,
+                 row: str | None) -> Problem | None:
+    """Whether the dossier's stored row is what its (intact) chain implies."""
+    try:
+        stored = json.loads(row) if row is not None else None
+    except ValueError:
+        stored = None
+    if not isinstance(stored, list) or len(stored) != len(ROW):
+        return Problem(dossier_id, None, ROW_ALTERED, "the dossier's row cannot be read")
+    name = first_difference(replay.implied(entries), stored)
+    if name is None:
+        return None
+    # The values are not repeated: a field may be private (an ID number).
+    return Problem(dossier_id, None, ROW_ALTERED,
+                   f"the dossier's {name} is not what its audit log implies", name)
 
 
 def _leaf(dossier_id: int, seq: int, head: str) -> bytes:

@@ -31,10 +31,7 @@ from datetime import date
 from workflow.domain.audit import AuditEntry
 from workflow.domain.calendar import WorkingDayCalendar
 from workflow.domain.dossier import (
-    CORRECT_PROFILE,
     CORRECTIONS,
-    TRANSFER,
-    VOID,
     Dossier,
     Member,
     Record,
@@ -43,6 +40,7 @@ from workflow.domain.machine import engine_for
 from workflow.domain.procedure import Procedure
 from workflow.domain.rulebook import Rulebook, RulebookSet
 from workflow.domain.rules import Facts, Failure, Rule
+from workflow.usecases.auditing.replay import apply_correction, apply_transition, rulebook_of
 
 LATE = "late"
 MISSING = "missing"
@@ -77,11 +75,7 @@ def _day(value: str | date) -> date:
 
 
 def _rulebook(rulebooks: RulebookSet, entry: AuditEntry) -> Rulebook:
-    try:
-        return rulebooks.by_id(entry.rulebook_id)
-    except KeyError:
-        # A version no longer configured: judge by the one in force on the act's date.
-        return rulebooks.in_force_on(entry.effective_date)
+    return rulebook_of(rulebooks, entry.rulebook_id, entry.effective_date)
 
 
 def replay(entries: Sequence[AuditEntry], *, procedure: Procedure, rulebooks: RulebookSet,
@@ -173,19 +167,7 @@ def replay(entries: Sequence[AuditEntry], *, procedure: Procedure, rulebooks: Ru
 
 def _correct(dossier: Dossier, entry: AuditEntry) -> bool:
     """Apply a correction as recorded; True when it changed what the creation is judged on."""
-    payload = entry.payload
-    if entry.action == VOID:
-        dossier.records = [Record(r.id, r.type, r.date, r.data, True)
-                           if r.id == payload["record_id"] else r for r in dossier.records]
-    elif entry.action == TRANSFER:
-        dossier.branch_id = payload["branch_id"]
-    elif entry.action == CORRECT_PROFILE:
-        changed = payload.get("new", {})
-        for name in ("birth_date", "applied_on"):
-            if name in changed:
-                setattr(dossier, name, _day(changed[name]))
-        return bool({"birth_date", "applied_on"} & set(changed))
-    return False
+    return apply_correction(dossier, entry.action, entry.payload)
 
 
 def _apply_transition(dossier: Dossier, entry: AuditEntry, procedure: Procedure,
@@ -206,9 +188,6 @@ def _apply_transition(dossier: Dossier, entry: AuditEntry, procedure: Procedure,
         Finding(dossier.id, f.rule, FAILED, entry.seq, on, None, f.message_en, f.message_zh)
         for f in engine.explain(transition, facts)
     ]
-    # What the machine does on a passing trigger: the transition's effect, then the new state.
-    if transition.effect is not None:
-        transition.effect(dossier, facts)
-    dossier.state = entry.to_state
-    dossier.last_effective_on = on
+    # Applied as verification replays it, whatever the verdict.
+    apply_transition(dossier, transition, facts, entry.to_state)
     return findings

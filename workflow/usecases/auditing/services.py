@@ -39,11 +39,14 @@ from workflow.store.uow import UnitOfWork
 from workflow.usecases.auditing.chain import (
     Checkpoint,
     Problem,
+    Replayer,
     against_checkpoint,
     check_chain,
     verify_chains,
 )
 from workflow.usecases.auditing.compliance import Finding, replay, unreplayable
+from workflow.usecases.auditing.replay import ROW
+from workflow.usecases.privacy import visible_entries
 
 COMMAND_LINE = Actor(id=0, name="command line", role=Role.AUDITOR, organization_id=None,
                      organization_path="/")
@@ -59,6 +62,14 @@ def _require_reader(actor: Actor) -> None:
 
 def _day_start(day: date, env: Environment) -> datetime:
     return datetime.combine(day, time(), ZoneInfo(env.timezone)).astimezone(UTC)
+
+
+def _day_end(day: date, env: Environment) -> datetime | None:
+    """The start of the next day; None (no bound) after the calendar's last day."""
+    try:
+        return _day_start(day + timedelta(days=1), env)
+    except OverflowError:
+        return None
 
 
 def entry_filter(*, uow: UnitOfWork, env: Environment, actor: Actor,
@@ -85,8 +96,7 @@ def entry_filter(*, uow: UnitOfWork, env: Environment, actor: Actor,
     return EntryFilter(
         scope=scope, dossier_id=dossier_id, actor_id=actor_id, action=action, kind=kind,
         recorded_from=_day_start(recorded_from, env) if recorded_from else None,
-        recorded_until=(_day_start(recorded_to + timedelta(days=1), env)
-                        if recorded_to else None),
+        recorded_until=_day_end(recorded_to, env) if recorded_to else None,
         effective_from=effective_from, effective_to=effective_to,
     )
 
@@ -103,17 +113,18 @@ def query_entries(*, uow: UnitOfWork, actor: Actor, filters: EntryFilter,
                                                     limit=limit + 1)
     more = len(entries) > limit
     entries = entries[:limit]
-    return entries, (entries[-1].id if more else None)
+    return list(visible_entries(entries, actor)), (entries[-1].id if more else None)
 
 
 def stream_entries(*, uow: UnitOfWork, actor: Actor,
                    filters: EntryFilter) -> Iterator[AuditEntry]:
-    """Every matching entry, oldest first, read in batches inside one read transaction."""
+    """Every matching entry, oldest first, read in batches inside one read transaction; with
+    only the private fields the actor may see (workflow/usecases/privacy.py), as every page."""
     _require_reader(actor)
 
     def entries() -> Iterator[AuditEntry]:
         with uow.transaction() as tx:
-            yield from AuditLog(tx.repo.connection).stream(filters)
+            yield from visible_entries(AuditLog(tx.repo.connection).stream(filters), actor)
 
     return entries()
 
@@ -130,10 +141,12 @@ class Verification:
         return not self.problems
 
 
-def verify(*, uow: UnitOfWork, actor: Actor, checkpoint: Checkpoint | None = None,
-           jobs: int = 1) -> Verification:
-    """Recompute every chain in the actor's scope; with a kept checkpoint, also check that
-    each chain still holds what the checkpoint saw.
+def verify(*, uow: UnitOfWork, env: Environment, actor: Actor,
+           checkpoint: Checkpoint | None = None, jobs: int = 1) -> Verification:
+    """Recompute every chain in the actor's scope and replay each into the facts it implies,
+    compared with its dossier's stored row (workflow.usecases.auditing.replay); report the
+    entries whose dossier is gone; with a kept checkpoint, also check that each chain still
+    holds what the checkpoint saw.
 
     `jobs` > 1 splits the dossiers among as many processes (chains are independent), each
     with its own connection to the same database: for the command line, not a web worker.
@@ -153,31 +166,44 @@ def verify(*, uow: UnitOfWork, actor: Actor, checkpoint: Checkpoint | None = Non
             problems.append(damaged)
         else:
             kept = dict(checkpoint.heads)
-    ranges = _id_ranges(uow, kept, jobs) if jobs > 1 else []
+    replayer = Replayer(env.procedure, env.rulebooks, env.calendar)
+    context = _worker_context()
+    ranges = _id_ranges(uow, kept, jobs) if jobs > 1 and context is not None else []
     if len(ranges) < 2:
-        parts = [_verify_part(uow, scope, kept, None)]
+        parts = [_verify_part(uow, scope, kept, None, replayer)]
     else:
         url = uow.engine.url.render_as_string(hide_password=False)
         work = [(url, scope, {d: h for d, h in kept.items() if first <= d <= last},
                  (first, last)) for first, last in ranges]
-        with ProcessPoolExecutor(jobs, mp_context=_worker_context()) as pool:
-            parts = list(pool.map(_verify_in_worker, work))
+        # Inherited by the forked workers: the procedure's rules and effects are functions,
+        # which do not travel by pickle.
+        global _REPLAYER
+        _REPLAYER = replayer
+        try:
+            with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+                parts = list(pool.map(_verify_in_worker, work))
+        finally:
+            _REPLAYER = None
     problems += [p for part in parts for p in part.problems]
     problems.sort(key=lambda p: (p.dossier_id is not None, p.dossier_id or 0))
     return Verification(sum(p.entries for p in parts), sum(p.dossiers for p in parts),
                         problems, checkpoint)
 
 
-def _worker_context() -> BaseContext:
+# The replayer of the verification in progress, for the workers forked from this process.
+_REPLAYER: Replayer | None = None
+
+
+def _worker_context() -> BaseContext | None:
     """Fork the workers where that is safe: where fork exists and no other thread runs (a
     forked child has only the forking thread, and a lock another thread held stays held in
-    it). A forked worker starts in milliseconds; a spawned one starts a new interpreter and
-    imports the application again (0.8 s of CPU under `recruitflow`), longer than verifying
-    100,000 entries takes. Either way a worker opens its own connection (`make_engine`) and
-    never touches the parent's pooled ones, and it ends without running their finalisers."""
+    it). A forked worker starts in milliseconds and inherits the procedure it replays with;
+    elsewhere (a web worker's threads) the verification runs in its own process (None).
+    Either way a worker opens its own connection (`make_engine`) and never touches the
+    parent's pooled ones, and it ends without running their finalisers."""
     if "fork" in get_all_start_methods() and threading.active_count() == 1:
         return get_context("fork")
-    return get_context("spawn")
+    return None
 
 
 def _id_ranges(uow: UnitOfWork, kept: dict[int, tuple[int, str]],
@@ -213,16 +239,17 @@ def _verify_in_worker(
     engine = make_engine(url, pool_size=1)
     try:
         with without_cycle_collection():
-            return _verify_part(UnitOfWork(engine), scope, kept, partition)
+            return _verify_part(UnitOfWork(engine), scope, kept, partition, _REPLAYER)
     finally:
         engine.dispose()
 
 
 def _verify_part(uow: UnitOfWork, scope: str, kept: dict[int, tuple[int, str]],
-                 partition: Partition | None) -> Verification:
+                 partition: Partition | None, replayer: Replayer | None) -> Verification:
     with uow.transaction() as tx:
         log = AuditLog(tx.repo.connection)
-        verdict = verify_chains(log.hashed_chains(scope, partition), kept)
+        verdict = verify_chains(log.hashed_chains(scope, partition, row_fields=ROW), kept,
+                                replayer)
         entries, dossiers, problems = verdict.entries, verdict.dossiers, verdict.problems
         kept = verdict.unseen
         for dossier_id, version in log.dossiers_without_entries(scope, partition):

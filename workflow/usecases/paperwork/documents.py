@@ -14,7 +14,6 @@ from workflow.domain.audit import AuditEntry
 from workflow.domain.dossier import Dossier
 from workflow.domain.environment import Environment
 from workflow.domain.errors import Invalid, Message, NotFound
-from workflow.domain.roles import Role
 from workflow.store import paperwork as queries
 from workflow.store.repository import Repository, StoredDossier
 from workflow.store.uow import UnitOfWork
@@ -33,10 +32,7 @@ from workflow.usecases.paperwork.vocabulary import (
     zh_date,
     zh_month,
 )
-
-# Who may read personal identifiers (as on the dossier itself: not administrators).
-SEES_SENSITIVE = frozenset({Role.BRANCH, Role.COMMITTEE, Role.AUDITOR})
-SENSITIVE = ("id_number", "phone")
+from workflow.usecases.privacy import hidden_fields, sees_private
 
 
 @dataclass(frozen=True)
@@ -117,7 +113,7 @@ def _period(env: Environment, start: date | None, end: date | None) -> tuple[dat
     start = start or date(end.year, 1, 1)
     if start > end:
         raise Invalid({"from": Message(f"must not be after the end of the period ({end})",
-                                        f"不得晚于统计期的最后一天（{end}）")})
+                                       f"不能晚于期间的结束日（{end}）")})
     return start, end
 
 
@@ -181,7 +177,7 @@ def table(*, uow: UnitOfWork, env: Environment, actor: Actor, kind: str,
     """A 备案表 (dossiers determined in a period) or a 汇总表 (dossiers at a stage now)."""
     spec = TABLES.get(kind)
     if spec is None:
-        raise NotFound(Message(f"no document {kind!r}", f"没有“{kind}”这种文书"))
+        raise NotFound(Message(f"no document {kind!r}", f"没有文书“{kind}”"))
     scope = scope_of(uow, actor, organization_id)
     period = _period(env, start, end) if spec.date_field else None
     rows = []
@@ -213,7 +209,7 @@ def publicity_notice(*, uow: UnitOfWork, env: Environment, actor: Actor, kind: s
     """The 公示 of the publicities in progress in the caller's scope, one committee per
     notice, in the wording of the printable page."""
     if kind not in PUBLICITY_TITLES:
-        raise NotFound(Message(f"no publicity notice {kind!r}", f"没有“{kind}”这种公示"))
+        raise NotFound(Message(f"no publicity notice {kind!r}", f"没有公示“{kind}”"))
     scope = scope_of(uow, actor, organization_id)
     board = publicity.board(uow=uow, env=env)
     with uow.transaction() as tx:
@@ -245,13 +241,13 @@ def publicity_notice(*, uow: UnitOfWork, env: Environment, actor: Actor, kind: s
 def _load(repo: Repository, actor: Actor, dossier_id: int) -> StoredDossier:
     stored = repo.dossier(dossier_id)
     if stored is None or not actor.covers(stored.branch_path):
-        raise NotFound(Message(f"no dossier {dossier_id}", f"没有编号为{dossier_id}的档案"))
+        raise NotFound(Message(f"no dossier {dossier_id}", f"没有档案{dossier_id}"))
     return stored
 
 
 def _header(stored: StoredDossier, env: Environment, actor: Actor) -> dict[str, str]:
     row = dossier_row(stored, env)
-    sensitive = actor.role in SEES_SENSITIVE
+    sensitive = sees_private(actor)
     row["id_number"] = (stored.profile.get("id_number") or "") if sensitive else ""
     return row
 
@@ -268,7 +264,7 @@ def dossier_record(*, uow: UnitOfWork, env: Environment, actor: Actor,
         names.update({m.id: m.name for m in tx.repo.members(missing).values()})
         branches = {b.id: b.name for b in queries.branches(tx.repo.connection, scope_path="/")}
     procedure = env.procedure
-    hidden = frozenset() if actor.role in SEES_SENSITIVE else frozenset(SENSITIVE)
+    hidden = hidden_fields(actor)
     steps = []
     for e in log:
         imported = e.payload.get("imported") if isinstance(e.payload, Mapping) else None

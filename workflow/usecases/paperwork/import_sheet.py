@@ -18,7 +18,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from workflow.domain.actors import Actor
 from workflow.domain.environment import Environment
-from workflow.domain.errors import Forbidden, role_may_not
+from workflow.domain.errors import Forbidden, Message
 from workflow.domain.procedure import Procedure
 from workflow.domain.roles import Role
 from workflow.domain.rules import Param
@@ -39,6 +39,12 @@ from workflow.usecases.paperwork.vocabulary import (
 MANY_DATES = "可填写多个日期，以顿号分隔（其文字项可逐日以分号分隔）；"
 # Who imports: those who file and approve for their branches.
 IMPORTERS = (Role.COMMITTEE, Role.ADMIN)
+
+
+def require_importer(actor: Actor) -> None:
+    if actor.role not in IMPORTERS:
+        raise Forbidden(Message(f"the {actor.role} role may not import dossiers",
+                                "只有基层党委和管理员可以导入档案"))
 
 
 @dataclass(frozen=True)
@@ -205,8 +211,7 @@ def template(*, uow: UnitOfWork, env: Environment, actor: Actor) -> bytes:
     """The import template: Chinese headers with a comment each, drop-downs for the closed
     choices (the branches of the caller's scope among them), and an example on its own
     sheet (the first sheet, the one imported, starts empty)."""
-    if actor.role not in IMPORTERS:
-        raise Forbidden(role_may_not(actor.role, "import dossiers", "导入档案"))
+    require_importer(actor)
     with uow.transaction() as tx:
         branch_names = [b.name for b in queries.branches(tx.repo.connection,
                                                          scope_path=actor.organization_path)]

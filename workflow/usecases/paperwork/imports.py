@@ -36,7 +36,7 @@ from workflow.domain.audit import GENESIS, entry_for, sealed
 from workflow.domain.deadlines import earliest_due
 from workflow.domain.dossier import Dossier, Member, Record
 from workflow.domain.environment import Environment
-from workflow.domain.errors import Forbidden, GuardFailed, role_may_not
+from workflow.domain.errors import GuardFailed
 from workflow.domain.procedure import Procedure, RecordType, TransitionDef
 from workflow.domain.roles import Role
 from workflow.store import paperwork as queries
@@ -52,7 +52,7 @@ from workflow.usecases.paperwork.cells import (
     parse_int,
     parse_text,
 )
-from workflow.usecases.paperwork.import_sheet import IMPORTERS, PROFILE, Column, columns
+from workflow.usecases.paperwork.import_sheet import PROFILE, Column, columns, require_importer
 from workflow.usecases.paperwork.vocabulary import (
     GENDERS,
     Act,
@@ -569,8 +569,7 @@ BATCH = 500
 def import_dossiers(*, uow: UnitOfWork, env: Environment, actor: Actor, data: bytes,
                     dry_run: bool) -> Report:
     """Read, check and (unless `dry_run`) import a sheet of dossiers, all or nothing."""
-    if actor.role not in IMPORTERS:
-        raise Forbidden(role_may_not(actor.role, "import dossiers", "导入档案"))
+    require_importer(actor)
     sha = hashlib.sha256(data).hexdigest()
     report = Report(sha, dry_run)
     today = env.today()

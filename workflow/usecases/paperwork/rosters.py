@@ -21,8 +21,8 @@ from workflow.store.repository import StoredDossier
 from workflow.store.uow import UnitOfWork
 from workflow.usecases import services
 from workflow.usecases.agenda import scope_of
-from workflow.usecases.paperwork.documents import SEES_SENSITIVE
 from workflow.usecases.paperwork.vocabulary import GENDERS, YES_NO
+from workflow.usecases.privacy import sees_private
 
 
 @dataclass(frozen=True)
@@ -69,12 +69,12 @@ def dossiers(*, uow: UnitOfWork, env: Environment, actor: Actor, state: str | No
              branch_id: int | None = None, q: str | None = None) -> Roster:
     """The dossiers of the list (same filters), with the date columns their states fill."""
     if state is not None and state not in {s.name for s in env.procedure.states}:
-        raise Invalid({"state": Message("unknown state", "没有这个状态")})
+        raise Invalid({"state": Message("unknown state", "没有这个阶段")})
     with uow.transaction() as tx:
         ids = queries.dossier_ids(tx.repo.connection, scope_path=actor.organization_path,
                                   states=[state] if state else None, branch_id=branch_id, q=q)
     found = list(_stored(uow, ids))
-    sensitive = actor.role in SEES_SENSITIVE
+    sensitive = sees_private(actor)
     dates = [(k, label) for k, label in DATE_COLUMNS
              if any(getattr(s.dossier, k) for s in found)]
     extras = [(t, label) for t, label in (("contact", "培养联系人"), ("sponsor", "入党介绍人"))
@@ -101,8 +101,8 @@ def dossiers(*, uow: UnitOfWork, env: Environment, actor: Actor, state: str | No
 def registry(*, uow: UnitOfWork, actor: Actor, branch_id: int | None = None,
              status: str | None = None) -> Roster:
     if status is not None and status not in STATUSES:
-        statuses = ", ".join(STATUSES)
-        raise Invalid({"status": Message(f"one of {statuses}", f"应为以下之一：{statuses}")})
+        raise Invalid({"status": Message(f"one of {', '.join(STATUSES)}",
+                                          f"应为以下之一：{'、'.join(STATUSES)}")})
     with uow.transaction() as tx:
         rows = [[m.id, m.branch_name, m.name, STATUSES.get(m.status, m.status), m.joined_on,
                  m.full_on, "是" if m.dossier_id else "否"]
@@ -120,7 +120,7 @@ def eligible(*, uow: UnitOfWork, env: Environment, actor: Actor, kind: str,
         return _talks(uow=uow, env=env, actor=actor, within_days=within_days,
                       organization_id=organization_id)
     if kind not in ELIGIBILITY:
-        raise NotFound(Message(f"no eligibility list {kind!r}", f"没有“{kind}”这种名单"))
+        raise NotFound(Message(f"no eligibility list {kind!r}", f"没有名单“{kind}”"))
     trigger, title = ELIGIBILITY[kind]
     sources = sorted({s for t in env.procedure.transitions if t.trigger == trigger
                       for s in t.sources})
