@@ -89,10 +89,11 @@ class Blueprint(flask_smorest.Blueprint):
         super().register_views_in_doc(api, app, spec, name=name, parameters=parameters)
 
     @staticmethod
-    def _prepare_operation_doc(doc, doc_info, *, spec, **kwargs):
+    def _prepare_operation_doc(doc, doc_info, *, spec, method, **kwargs):
         protected, path_parameters, idempotent = doc_info["operation"]
         operation = openapi.Operation(protected, path_parameters, idempotent,
-                                      doc_info.get("refusals", ()))
+                                      doc_info.get("refusals", ()),
+                                      takes_body=method in ("post", "patch", "put"))
         return openapi.document(doc, operation, spec)
 
     def arguments(self, schema, *args, **kwargs):

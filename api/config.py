@@ -37,7 +37,6 @@ class Defaults:
     # Swagger UI at /api/docs, from the committed copy (api/static/vendor): no outside network.
     OPENAPI_SWAGGER_UI_PATH = "docs"
     OPENAPI_SWAGGER_UI_URL = "/static/vendor/swagger-ui-dist/"
-    OPENAPI_SWAGGER_UI_CONFIG: ClassVar[dict[str, Any]] = {"persistAuthorization": True}
     # The web interface. SECRET_KEY signs its session cookies (None: a key made once in the
     # instance folder); secure cookies need HTTPS in front of the service.
     SECRET_KEY: str | None = None

@@ -32,7 +32,8 @@ ERRORS: dict[int, tuple[str, str, str]] = {
                       "`conflict`: a concurrent change won; `idempotency_key_in_use`: a "
                       "request with this Idempotency-Key is still being processed.",
           "invalid_transition"),
-    413: ("PayloadTooLarge", "The file sent is larger than the operation accepts.",
+    413: ("PayloadTooLarge", "The body is larger than the operation accepts (1 MiB; an "
+                             "import, 50 MB).",
           "payload_too_large"),
     412: ("VersionMismatch", "`If-Match` named another version than the dossier's (its "
                              "`version` is in the body).", "version_mismatch"),
@@ -43,6 +44,18 @@ ERRORS: dict[int, tuple[str, str, str]] = {
           "validation_error"),
     503: ("Unavailable", "The database is busy or unavailable; nothing was written. Retry "
                          "shortly (with the same Idempotency-Key).", "service_unavailable"),
+}
+
+EXAMPLES = {
+    "bad_request": "The request body is not JSON: send Content-Type: application/json.",
+    "unauthorized": "A bearer token is required.",
+    "forbidden": "the committee role may not do this",
+    "not_found": "no dossier 999",
+    "invalid_transition": "'approve' cannot be fired from state 'applicant'",
+    "version_mismatch": "the dossier is at version 4, not 3",
+    "payload_too_large": "Request Entity Too Large",
+    "validation_error": "Some fields are invalid: birth_date",
+    "service_unavailable": "The database is busy or unavailable; retry shortly.",
 }
 
 IF_MATCH = {
@@ -73,7 +86,7 @@ def init_spec(spec: APISpec, error_schema: type[Schema]) -> None:
             "description": description,
             "content": {"application/json": {
                 "schema": error_schema,
-                "example": {"error": code, "message": description.split(":")[0]},
+                "example": {"error": code, "message": EXAMPLES[code]},
             }},
         })
 
@@ -95,11 +108,14 @@ class Operation:
     path_parameters: bool
     idempotent: bool
     refusals: tuple[int, ...] = ()
+    takes_body: bool = False  # a POST, PATCH or PUT: any body may be too large
 
 
 def answers(operation: Operation, doc: dict[str, Any]) -> list[int]:
     """Every error status an operation can answer."""
     statuses = {503, *operation.refusals}
+    if operation.takes_body:
+        statuses.add(413)
     if operation.protected:
         statuses |= {401, 403}
     if operation.path_parameters:
@@ -125,7 +141,11 @@ def document(doc: dict[str, Any], operation: Operation, spec: APISpec) -> dict[s
         doc["security"] = [{BEARER: []}]
     responses = doc.setdefault("responses", {})
     for status in answers(operation, doc):
-        responses[str(status)] = {"$ref": f"#/components/responses/{ERRORS[status][0]}"}
+        # A view's own description of an answer stands; flask-smorest's generic ones
+        # (UNPROCESSABLE_ENTITY…) give way to the project's.
+        given = responses.get(str(status))
+        if given is None or given.get("$ref", "").rsplit("/", 1)[-1].isupper():
+            responses[str(status)] = {"$ref": f"#/components/responses/{ERRORS[status][0]}"}
     parameters = doc.setdefault("parameters", [])
     parameters.append(ACCEPT_LANGUAGE)
     if 412 in operation.refusals:

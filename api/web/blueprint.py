@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException
 from api.runtime import runtime
 from api.web import session as web_session
 from api.web.nav import nav_for
-from api.zh import ROLE
+from api.zh import ROLE, field_message
 from workflow.domain.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -91,7 +91,7 @@ def _domain(error: DomainError):
     status = next((s for cls, s in STATUS.items() if isinstance(error, cls)), 400)
     if status == 404:
         return error_page(404, "未找到", "没有这份档案，或它不在您的管理范围内。")
-    return error_page(status, "无法办理", error.message)
+    return error_page(status, "无法办理", field_message(error.message))
 
 
 @bp.errorhandler(HTTPException)

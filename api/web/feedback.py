@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from api.zh import in_chinese
+from api.zh import field_message, in_chinese
 from workflow.domain.errors import (
     Conflict,
     DomainError,
@@ -54,4 +54,4 @@ def refusal(error: DomainError) -> Refusal:
         return Refusal("您的角色不能办理此事项。", status=403)
     if isinstance(error, NotFound):
         return Refusal("没有这份档案，或它不在您的管理范围内。", status=404)
-    return Refusal(error.message, status=400)
+    return Refusal(field_message(error.message), status=400)

@@ -140,4 +140,4 @@ class Conflict(DomainError):
 
 NO_ORGANIZATION_IN_SCOPE = Message("no organisation with this id in your scope",
                                    "您的管辖范围内没有这个组织")
-NOT_IN_FUTURE = Message("may not lie in the future", "不得晚于今天")
+NOT_IN_FUTURE = Message("may not lie in the future", "不能晚于今天")

@@ -89,11 +89,11 @@ class Notice:
     working_days_left: int
 
 
-BIRTH_BEFORE_APPLICATION = Message("must be before the application date", "应早于申请日期")
+BIRTH_BEFORE_APPLICATION = Message("must be before the application date", "应早于申请入党日期")
 
 
 def not_after_today(today: date) -> Message:
-    return Message(f"may not lie in the future (today is {today})", f"不得晚于今天（{today}）")
+    return Message(f"may not lie in the future (today is {today})", f"不能晚于今天（{today}）")
 
 
 # Authentication and administration
@@ -216,7 +216,7 @@ def _check_act_date(field: str, on: date, dossier: Dossier, env: Environment) ->
     if on < dossier.last_effective_on:
         raise Invalid({field: Message(
             f"may not precede the dossier's previous transition ({dossier.last_effective_on})",
-            f"不得早于档案上一次状态变更的日期（{dossier.last_effective_on}）")})
+            f"不能早于上一次办理的日期（{dossier.last_effective_on}）")})
 
 
 def view(stored: StoredDossier, env: Environment) -> DossierView:
@@ -460,7 +460,7 @@ CORRECTABLE = ("name", "gender", "birth_date", "applied_on", "ethnicity", "educa
 def _reason(reason: str | None) -> str:
     text = str(reason or "").strip()
     if not text:
-        raise Invalid({"reason": Message("a reason is required", "须写明理由")})
+        raise Invalid({"reason": Message("a reason is required", "请写明原因")})
     return text
 
 
@@ -514,7 +514,7 @@ def void_record(*, uow: UnitOfWork, env: Environment, actor: Actor, dossier_id: 
         kind = env.procedure.record_type(found.type)
         _require(actor, *(kind.roles if kind else ()))
         if found.voided:
-            raise Invalid({"record_id": Message("this record is already void", "这条记录已作废")})
+            raise Invalid({"record_id": Message("this record is already void", "该记录已作废")})
         dossier.records = [replace(r, voided=True) if r.id == record_id else r
                            for r in dossier.records]
         return {"record_id": record_id, "type": found.type, "reason": reason}, env.today()
@@ -543,7 +543,7 @@ def correct_profile(*, uow: UnitOfWork, env: Environment, actor: Actor, dossier_
         if not old:
             raise Invalid({"reason": Message(
                 "nothing to correct: every value given is the current one",
-                "没有需要更正的内容：所给的值与现有的相同")})
+                "没有需要更正的内容：所填与现有信息相同")})
         new = {k: changes[k] for k in old}
         birth = new.get("birth_date", stored.dossier.birth_date)
         applied = new.get("applied_on", stored.dossier.applied_on)
@@ -590,7 +590,7 @@ def transfer(*, uow: UnitOfWork, env: Environment, actor: Actor, dossier_id: int
         target = _branch_in_scope(repo, actor, branch_id)
         if target.id == dossier.branch_id:
             raise Invalid({"branch_id": Message("the dossier is already in this branch",
-                                                "档案已在这个党支部")})
+                                                "档案已在该党支部")})
         _check_act_date("effective_date", on, dossier, env)
         payload = {"from_branch_id": dossier.branch_id, "branch_id": target.id,
                    "reason": reason}
