@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import g, has_request_context, request
 
+from api.zh import chinese_dates
 from workflow.domain.errors import chinese
 
 LANGUAGES = ("en", "zh")
@@ -30,14 +31,6 @@ def language() -> str:
 
 def prefers_chinese() -> bool:
     return language() == "zh"
-
-
-_ISO_DAY = re.compile(r"(?<![\d-])(\d{4})-(\d{2})-(\d{2})(?![\d-])")
-
-
-def chinese_dates(text: str) -> str:
-    """Every YYYY-MM-DD in a Chinese text written as 2026年11月27日."""
-    return _ISO_DAY.sub(lambda m: f"{int(m[1])}年{int(m[2])}月{int(m[3])}日", text)
 
 
 # English texts of the API layer (marshmallow's and webargs' defaults, the project's fields,

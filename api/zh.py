@@ -17,6 +17,14 @@ def chinese_date(day: date | datetime | str | None) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+_ISO_DAY = re.compile(r"(?<![\d-])(\d{4})-(\d{2})-(\d{2})(?![\d-])")
+
+
+def chinese_dates(text: str) -> str:
+    """Every YYYY-MM-DD in a Chinese text written as 2026年11月27日."""
+    return _ISO_DAY.sub(lambda m: f"{int(m[1])}年{int(m[2])}月{int(m[3])}日", text)
+
+
 def chinese_month(day: date | str) -> str:
     """1999年5月, from a date or from "1999-05"."""
     if isinstance(day, str):

@@ -68,7 +68,8 @@ def init_app(app: Flask) -> None:
     register()
     app.register_blueprint(bp)
     _html_errors_outside_the_api(app)
-    app.jinja_env.filters.update(zh_date=zh.chinese_date, zh_month=zh.chinese_month,
+    app.jinja_env.filters.update(zh_date=zh.chinese_date, zh_dates=zh.chinese_dates,
+                                 zh_month=zh.chinese_month,
                                  role_zh=lambda role: zh.ROLE.get(role, role),
                                  gender_zh=lambda g: zh.GENDER.get(g, g),
                                  field_zh=zh.field_label)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from api.zh import field_message, in_chinese
+from api.zh import chinese_dates, field_message, in_chinese
 from workflow.domain.errors import (
     Conflict,
     DomainError,
@@ -39,7 +39,7 @@ class Refusal:
 def refusal(error: DomainError) -> Refusal:
     if isinstance(error, GuardFailed):
         return Refusal("不符合以下规定，暂不能办理：", reasons=[
-            Reason(f.rule, f.message_zh, f.earliest_date) for f in error.failures])
+            Reason(f.rule, chinese_dates(f.message_zh), f.earliest_date) for f in error.failures])
     if isinstance(error, Invalid):
         return Refusal("请检查填写的内容。",
                        in_chinese(error.fields))

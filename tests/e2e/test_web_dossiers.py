@@ -146,6 +146,11 @@ def test_a_blocked_step_names_every_failing_rule_and_the_day_it_clears(client, r
     ready = date(activist_on.year + 1, activist_on.month, activist_on.day)
     clears = f"{ready.year}年{ready.month}月{ready.day}日起可办理"
     assert "培养教育考察期满" in step.group(0) and clears in step.group(0)
+    # The rule's own message writes its dates in Chinese on the page too.
+    since = f"自{activist_on.year}年{activist_on.month}月{activist_on.day}日确定为入党积极分子"
+    assert since in step.group(0)
+    reasons = re.search(r'<ul class="rea.*?</ul>', step.group(0), re.S)
+    assert reasons and not re.search(r"\d{4}-\d\d-\d\d", reasons.group(0))
     token = page_csrf(client, url)
     refused = client.post(url + "/fire", headers=HX, data={
         "name": "designate_candidate", "effective_date": "2025-02-28", "csrf_token": token})
@@ -310,7 +315,7 @@ def test_a_record_is_voided_with_a_reason_and_stays_in_view(client, rt, org, clo
     assert '<tr class="voided">' in page and "（已作废）" in page
     assert "作废记录（日期记错）" in page and f'{url}/records/{record_id}/void"' not in page
     again = client.post(void, headers=HX, data={"csrf_token": token, "reason": "再次"})
-    assert _refused(again) and "这条记录已作废" in _text(again)
+    assert _refused(again) and "该记录已作废" in _text(again)
     # A committee organiser may not void the branch's talk: no button, and refused.
     sign_in(client, rt, org, "committee")
     assert "/void" not in _text(client.get(url))
