@@ -41,7 +41,7 @@ def test_the_demo_histories_include_each_no_and_each_correction(rt, demo):
     assert [a for a, _ in histories[voided]].count("sponsor") == 3
     assert len(having("transfer")) == 1
 
-    assert auditing.verify(uow=rt.uow, actor=demo).problems == []
+    assert auditing.verify(uow=rt.uow, env=rt.env, actor=demo).problems == []
     failed = [f for f in auditing.compliance(uow=rt.uow, env=rt.env, actor=demo)
               if f.status == "failed"]
     assert failed == []
