@@ -9,6 +9,7 @@ fails, the key tells whether it went through, and the committed answer is return
 from __future__ import annotations
 
 import hashlib
+import json
 from contextlib import suppress
 from functools import wraps
 
@@ -55,6 +56,19 @@ def _unavailable() -> Response:
     return response
 
 
+def _kept_body(response: Response, withhold: tuple[str, ...]) -> str:
+    """The body as kept for a repeat: a secret in it (a new user's token) is dropped, since
+    the kept answer is stored in clear; its name is listed under `withheld` instead."""
+    body = response.get_data(as_text=True)
+    if not withhold or response.status_code >= 300:
+        return body
+    answer = json.loads(body)
+    withheld = [name for name in withhold if answer.pop(name, None) is not None]
+    if withheld:
+        answer["withheld"] = withheld
+    return json.dumps(answer, ensure_ascii=False)
+
+
 def _run(view, args, kwargs) -> Response:
     try:
         return current_app.make_response(view(*args, **kwargs))
@@ -65,14 +79,15 @@ def _run(view, args, kwargs) -> Response:
 class _Request:
     """One request under its key: run it, keep its answer with its write."""
 
-    def __init__(self, user_id: int, key: str, holder: str) -> None:
+    def __init__(self, user_id: int, key: str, holder: str, withhold: tuple[str, ...]) -> None:
         self.rt = runtime()
         self.user_id, self.key, self.holder = user_id, key, holder
+        self.withhold = withhold
 
     def _answer(self, response: Response) -> dict:
         return {"user_id": self.user_id, "key": self.key, "holder": self.holder,
                 "status_code": response.status_code,
-                "response": response.get_data(as_text=True),
+                "response": _kept_body(response, self.withhold),
                 "location": response.headers.get("Location")}
 
     def run(self, view, args, kwargs) -> Response:
@@ -118,7 +133,12 @@ class _Request:
         return _unavailable()
 
 
-def idempotent(view):
+def idempotent(view=None, *, withhold: tuple[str, ...] = ()):
+    """`@idempotent`, or `@idempotent(withhold=("token",))` for a view whose answer carries a
+    secret that must not be kept: its repeat answers without it."""
+    if view is None:
+        return lambda view: idempotent(view, withhold=withhold)
+
     @wraps(view)
     def wrapper(*args, **kwargs):
         key = request.headers.get("Idempotency-Key")
@@ -147,6 +167,6 @@ def idempotent(view):
             if previous.status_code is None:
                 return _in_use()
             return _replay(previous)
-        return _Request(user_id, key, reservation.holder).run(view, args, kwargs)
+        return _Request(user_id, key, reservation.holder, withhold).run(view, args, kwargs)
 
     return wrapper

@@ -38,6 +38,9 @@ class UserCreated(Schema):
     organization_id = fields.Integer()
     login = fields.String(allow_none=True)
     token = fields.String(metadata={"description": "shown this once; only its hash is kept"})
+    withheld = fields.List(fields.String(), metadata={
+        "description": "on a repeat with the same Idempotency-Key: [\"token\"], the token "
+                       "not being kept (POST /users/<id>/token issues a new one)"})
 
 
 class MemberCreate(Schema):
@@ -79,6 +82,9 @@ class TokenRequest(Schema):
 
 class TokenIssued(UserOut):
     token = fields.String(metadata={"description": "shown this once; only its hash is kept"})
+    withheld = fields.List(fields.String(), metadata={
+        "description": "on a repeat with the same Idempotency-Key: [\"token\"], the token "
+                       "not being kept (POST /users/<id>/token issues a new one)"})
 class PasswordReset(Schema):
     login = Text(load_default=None, max_length=100, metadata={
         "description": "a new sign-in name (required if the user has none yet)"})

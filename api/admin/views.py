@@ -41,11 +41,13 @@ def create_organization(data):
 
 
 @blp.route("/users", methods=["POST"])
-@idempotent
+@idempotent(withhold=("token",))
 @blp.arguments(UserCreate)
 @blp.response(201, UserCreated)
 def create_user(data):
-    """Admin: a user with a role in an organisation; the answer carries its token, once."""
+    """Admin: a user with a role in an organisation; the answer carries its token, once.
+    Repeated with the same `Idempotency-Key`, the answer has no `token` (only its hash is
+    kept) and lists it under `withheld`: ask `POST /users/<id>/token` for a new one."""
     rt = runtime()
     user_id, token = services.create_user(uow=rt.uow, env=rt.env, actor=current_actor(),
                                           name=data["name"], role=Role(data["role"]),

@@ -159,3 +159,34 @@ def test_a_refusal_is_kept_too(client, rt, org, status):
                                headers=org.headers("branch", **{"Idempotency-Key": "r"}))
     assert response.status_code == status
     assert [k.status_code for k in _keys(rt)] == [status]
+
+
+def test_a_new_users_token_is_not_kept_with_its_answer(client, rt, org):
+    """The kept answer is stored in clear: a repeat of POST /users answers without the token
+    (withheld), while the first answer's token is the one that works."""
+    body = {"name": "新书记", "role": "branch", "organization_id": org.branch,
+            "login": "xinshuji", "password": "一个足够长的密码-2026"}
+    headers = org.headers("admin", **{"Idempotency-Key": "user-1"})
+    first = client.post("/api/v1/users", json=body, headers=headers)
+    again = client.post("/api/v1/users", json=body, headers=headers)
+    assert first.status_code == again.status_code == 201
+    token = first.json["token"]
+    assert "token" not in again.json and again.json["withheld"] == ["token"]
+    assert again.json["id"] == first.json["id"] and again.headers["Idempotent-Replayed"] == "true"
+    kept = [row.response for row in _keys(rt) if row.key == "user-1"]
+    assert len(kept) == 1 and token not in kept[0] and "password" not in kept[0]
+    me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert me.status_code == 200 and me.json["name"] == "新书记"
+    users = client.get("/api/v1/users", headers=org.headers("admin")).json["items"]
+    assert [u["name"] for u in users].count("新书记") == 1
+
+
+def test_other_answers_are_kept_whole(client, rt, org):
+    """Only the named secret is withheld: a refusal is kept as it was answered."""
+    body = {"name": "x", "role": "branch", "organization_id": 999999,
+            "login": "xx-login", "password": "一个足够长的密码-2026"}
+    headers = org.headers("admin", **{"Idempotency-Key": "user-2"})
+    first = client.post("/api/v1/users", json=body, headers=headers)
+    again = client.post("/api/v1/users", json=body, headers=headers)
+    assert first.status_code == again.status_code and first.status_code >= 400
+    assert first.json == again.json and "withheld" not in again.json
