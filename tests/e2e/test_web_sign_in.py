@@ -210,26 +210,35 @@ def _user_id(rt, who: str) -> int:
         return connection.execute(select(users.c.id).where(users.c.name == who)).scalar_one()
 
 
-def test_an_admin_resets_a_password_on_the_page(client, rt, org):
+def test_an_admin_resets_a_password_on_the_users_page(client, rt, org):
+    """One way for an admin to reset a password in the browser: 管理 → 用户. A user made
+    through the API without a login is given one there, with a generated password."""
     target = client.application.test_client()
     sign_in(target, rt, org, "committee")
     sign_in(client, rt, org, "admin")
-    page = client.get("/account/reset").get_data(as_text=True)
-    assert "committee（党委组织员，党委，登录名 committee）" in page
-    assert "far_branch（党支部，外支部，尚无登录名）" in page
+    page = client.get("/admin?tab=users").get_data(as_text=True)
+    assert "设置网页登录" in page and "/account/reset" not in page
     token = csrf_of(page)
-    done = client.post("/account/reset", data={"csrf_token": token,
-                                               "user_id": _user_id(rt, "committee")})
+    done = client.post(f"/admin/users/{_user_id(rt, 'committee')}/password",
+                       data={"csrf_token": token})
     text = done.get_data(as_text=True)
-    assert done.status_code == 200 and "此密码只显示这一次" in text
-    password = text.split('id="new-password">')[1].split("<")[0]
+    assert done.status_code == 200 and "新密码只显示这一次" in text
+    password = text.split("<dt>新密码</dt><dd><code>")[1].split("<")[0]
     assert target.get("/").status_code == 302  # the user's session has ended
     assert sign_in_with(target, "committee", password).status_code == 302
-    nameless = client.post("/account/reset", data={"csrf_token": token,
-                                                   "user_id": _user_id(rt, "far_branch")})
+    far = _user_id(rt, "far_branch")
+    nameless = client.post(f"/admin/users/{far}/password", data={"csrf_token": token})
     assert nameless.status_code == 422 and "尚无登录名" in nameless.get_data(as_text=True)
-    sign_in(client, rt, org, "branch")
+    named = client.post(f"/admin/users/{far}/password",
+                        data={"csrf_token": token, "login": "far"})
+    assert named.status_code == 200
+    password = named.get_data(as_text=True).split("<dt>新密码</dt><dd><code>")[1].split("<")[0]
+    assert sign_in_with(client.application.test_client(), "far", password).status_code == 302
     assert client.get("/account/reset").status_code == 404
+    sign_in(client, rt, org, "branch")
+    branch_token = csrf_of(client.get("/").get_data(as_text=True))
+    assert client.post(f"/admin/users/{far}/password",
+                       data={"csrf_token": branch_token}).status_code in (403, 404)
 
 
 def test_deactivation_and_a_new_token_end_the_users_sessions(client, rt, org):

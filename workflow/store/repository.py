@@ -197,17 +197,6 @@ class Repository:
         actor = Actor(row.id, row.name, Role(row.role), row.organization_id, row.path or "/")
         return UserSecrets(actor, row.login, row.token_hash, row.password_hash)
 
-    def users_in(self, scope_path: str) -> list[Any]:
-        """The users of a subtree (administrators of the whole tree only for "/"), with their
-        organisation's name, by organisation and name."""
-        query = (select(users.c.id, users.c.name, users.c.role, users.c.login,
-                        organizations.c.name.label("organization_name"))
-                 .outerjoin(organizations, organizations.c.id == users.c.organization_id))
-        if scope_path != "/":
-            query = query.where(organizations.c.path.startswith(scope_path, autoescape=True))
-        return self.connection.execute(
-            query.order_by(organizations.c.path.nulls_first(), users.c.name, users.c.id)).all()
-
     def set_password(self, user_id: int, *, password_hash: str,
                      login: str | None = None) -> bool:
         values: dict[str, Any] = {"password_hash": password_hash}

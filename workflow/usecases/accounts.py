@@ -14,7 +14,6 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -179,14 +178,6 @@ def reset_password(*, uow: UnitOfWork, actor: Actor, user_id: int, password: str
         tx.repo.set_password(user_id, password_hash=hash_password(password), login=login)
         tx.commit()
     return login, password
-
-
-def users(*, uow: UnitOfWork, actor: Actor) -> list[Any]:
-    """Admin: the users whose passwords the actor may reset (those of its subtree)."""
-    if actor.role != Role.ADMIN:
-        raise Forbidden(role_may_not(actor.role))
-    with uow.transaction() as tx:
-        return tx.repo.users_in(actor.organization_path)
 
 
 def _path_of(credentials: UserSecrets) -> str:

@@ -137,8 +137,10 @@ def admin_create_user():
 @bp.route("/admin/users/<int(max=2147483647):user_id>/password", methods=["POST"])
 def admin_reset_password(user_id: int):
     def do():
-        login, password = accounts.reset_password(uow=runtime().uow, actor=g.actor,
-                                                  user_id=user_id)
+        # A user made through the API may have no login yet: the form then asks for one.
+        login, password = accounts.reset_password(
+            uow=runtime().uow, actor=g.actor, user_id=user_id,
+            login=request.form.get("login", "").strip() or None)
         return {"登录名": login, "新密码": password}
 
     return _act("users", do, notice="密码已重置，该用户已登录的会话随之失效。新密码只显示这一次。")

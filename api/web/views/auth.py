@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from flask import abort, g, redirect, render_template, request, url_for
+from flask import g, redirect, render_template, request, url_for
 
 from api.runtime import runtime
 from api.web import session as web_session
 from api.web.blueprint import bp
 from api.zh import in_chinese
-from workflow.domain.errors import Invalid, Message, NotFound
-from workflow.domain.roles import Role
+from workflow.domain.errors import Invalid
 from workflow.usecases import accounts
 
 
@@ -59,32 +58,3 @@ def change_password():
         return render_template("web/password.html", errors=in_chinese(invalid.fields)), 422
     web_session.restamp(stamp)
     return render_template("web/password.html", done=True)
-
-
-@bp.route("/account/reset", methods=["GET", "POST"])
-def reset_password():
-    """Admin: give a user of the subtree a new password (generated unless typed) and, if it
-    has none yet, a login; the password is shown once, the user's sessions end."""
-    rt, actor = runtime(), g.actor
-    if actor.role != Role.ADMIN:
-        abort(404)
-    people = accounts.users(uow=rt.uow, actor=actor)
-    if request.method == "GET":
-        chosen = request.args.get("user", type=int)
-        return render_template("web/reset.html", people=people, chosen=chosen)
-    form = request.form
-    chosen = form.get("user_id", type=int)
-    try:
-        if chosen is None:
-            raise Invalid({"user_id": Message("choose a user", "请选择用户。")})
-        login, password = accounts.reset_password(
-            uow=rt.uow, actor=actor, user_id=chosen,
-            login=form.get("login", "").strip() or None,
-            password=form.get("password") or None)
-    except (Invalid, NotFound) as error:
-        fields = (in_chinese(error.fields) if isinstance(error, Invalid)
-                  else {"user_id": "没有这个用户。"})
-        return render_template("web/reset.html", people=people, chosen=chosen,
-                               errors=fields), 422
-    return render_template("web/reset.html", people=accounts.users(uow=rt.uow, actor=actor),
-                           chosen=chosen, done={"login": login, "password": password})
