@@ -7,7 +7,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g, request
+from flask import Flask, g, redirect, request, url_for
 from flask_smorest import Api
 
 from api import errors, openapi, runtime, security
@@ -76,6 +76,11 @@ def create_app(test_config: dict[str, Any] | None = None, *,
         api.register_blueprint(blueprint)
     # HTML for the public: not part of the API's OpenAPI document.
     app.register_blueprint(pages)
+
+    @app.get("/favicon.ico")
+    def _favicon():
+        # Browsers ask for it on any page that links none (Swagger UI, a JSON answer).
+        return redirect(url_for("static", filename="web/favicon.svg"), 301)
 
     @app.before_request
     def _request_id() -> None:

@@ -42,10 +42,8 @@ def demo(app, database_url, tmp_path):
 def _signed_in(browser, port: int, credentials: tuple[str, str], **options):  # noqa: F811
     page = browser.new_page(locale="zh-CN", **options)
     errors: list[str] = []
-    # The browser's own request for /favicon.ico is no error of a page.
     page.on("console", lambda m: errors.append(f"{m.text} {m.location.get('url')}")
-            if m.type == "error" and not m.location.get("url", "").endswith("/favicon.ico")
-            else None)
+            if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(f"http://127.0.0.1:{port}/login")
     page.fill("input[name=login]", credentials[0])

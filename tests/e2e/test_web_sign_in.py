@@ -254,3 +254,17 @@ def test_deactivation_and_a_new_token_end_the_users_sessions(client, rt, org):
                          headers=org.headers("admin")).status_code in (200, 204)
     assert client.get("/").status_code == 302
     assert sign_in_with(other, "branch", PASSWORD).status_code == 401
+
+
+def test_the_site_has_an_icon(client):
+    """Every page links the icon; a browser asking /favicon.ico on its own is sent to it."""
+    page = client.get("/login").get_data(as_text=True)
+    assert 'rel="icon" href="/static/web/favicon.svg"' in page
+    assert 'rel="icon" href="/static/web/favicon.svg"' in client.get(
+        "/publicity").get_data(as_text=True)
+    asked = client.get("/favicon.ico")
+    assert asked.status_code == 301 and asked.headers["Location"].endswith(
+        "/static/web/favicon.svg")
+    icon = client.get("/static/web/favicon.svg")
+    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+    assert icon.get_data(as_text=True).startswith("<svg")
