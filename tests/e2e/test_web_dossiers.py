@@ -4,8 +4,9 @@ with the forms generated from the procedure's declarations — scoped like the A
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
+from api.zh import chinese_date
 from tests.helpers import create_applicant, walk
 from tests.web import page_csrf, sign_in
 
@@ -369,3 +370,26 @@ def test_the_committee_transfers_a_dossier_to_another_branch(client, rt, org, cl
     assert client.get(url).status_code == 404
     sign_in(client, rt, org, "other_branch")
     assert client.get(url).status_code == 200
+
+
+def test_the_header_date_and_todays_steps_read_one_clock(client, rt, org, clock):
+    """发展名册's date and its 今日可办 come from the service's clock in its timezone: at
+    23:30 in Beijing the close of a publicity due tomorrow is not yet 今日可办; at 00:30 it
+    is, and the heading says the new day, while UTC is still on the day before both times."""
+    d = walk(client, rt, org, clock, applied_on=date(2023, 3, 1), target="publicity",
+             today=date(2026, 11, 30))
+    log = client.get(f"/api/v1/applicants/{d['id']}/log", headers=org.headers("committee")).json
+    started = date.fromisoformat(next(e["effective_date"] for e in log["entries"]
+                                      if e["action"] == "start_publicity"))
+    clock.set_today(started)
+    close = next(n for n in client.get(f"/api/v1/applicants/{d['id']}",
+                                       headers=org.headers("committee")).json["next"]
+                 if n["trigger"] == "close_publicity")
+    due = date.fromisoformat(max(r["earliest_date"] for r in close["reasons"]))
+    eve = due - DAY
+    for moment, shown, allowed in ((time(15, 30), eve, False), (time(16, 30), due, True)):
+        clock.moment = datetime.combine(eve, moment, tzinfo=UTC)
+        sign_in(client, rt, org, "committee")
+        page = _text(client.get("/dossiers?state=publicity"))
+        assert f"<small>{chinese_date(shown)}</small>" in page
+        assert ("今日可办" in page) is allowed, (moment, page)
