@@ -19,10 +19,11 @@ def main() -> None:
                         help="where the SQLite file, logs, profiles and results go")
     defaults = Settings()
     for f in fields(Settings):
-        if f.name in ("keep", "profile"):
-            parser.add_argument(f"--{f.name}", action="store_true")
+        flag = "--" + f.name.replace("_", "-")
+        if f.name in ("keep", "profile", "reads_only"):
+            parser.add_argument(flag, dest=f.name, action="store_true")
         else:
-            parser.add_argument(f"--{f.name}", type=type(getattr(defaults, f.name)),
+            parser.add_argument(flag, dest=f.name, type=type(getattr(defaults, f.name)),
                                 default=None, help=f"default {getattr(defaults, f.name)}")
     args = parser.parse_args()
     base = SMOKE if args.smoke else defaults

@@ -29,6 +29,14 @@ def _check(result: dict) -> None:
     assert {r["samples"] for r in result["reads"]} == {SMOKE.samples}
     assert result["memory_after"]["max_peak_mib"] > 0
     assert result["ratio"] > 0 and "service / floor" in report(result)
+    _check_pages(result)
+
+
+def _check_pages(result: dict) -> None:
+    # Each page is set against the API reads it shows, all of them timed in this run.
+    assert [p["page"].split(" ")[1] for p in result["pages"]] == ["工作台", "发展名册,", "档案"]
+    assert all(p["ratio"] > 0 and p["api_p95_ms"] > 0 for p in result["pages"])
+    assert "page / API" in report(result)
 
 
 def test_harness_smoke(database_url, tmp_path):
@@ -62,3 +70,13 @@ def test_the_python_client_takes_tokens_that_begin_with_a_dash(tmp_path):
     # Parsing passed: the client got as far as connecting (nothing listens on port 1).
     assert done.returncode != 2 and "usage:" not in done.stderr
     assert "ConnectionRefusedError" in done.stderr or "Connect call failed" in done.stderr
+
+
+def test_harness_reads_only(database_url, tmp_path):
+    """`--reads-only`: the reads and the pages without the transition load (the page bench)."""
+    kind = _kind(database_url)
+    result = run(kind, replace(SMOKE, reads_only=True), tmp_path, log=lambda _: None,
+                 admin_url=_postgres_admin_url())
+    assert "service" not in result and "floor" not in result
+    assert [r["errors"] for r in result["reads"]] == [0] * len(result["reads"])
+    _check_pages(result)
