@@ -17,7 +17,7 @@ from api.base import Day, field_for
 from api.zh import GENDER, PROFILE, choice_label, field_label
 from workflow.domain.dossier import Dossier
 from workflow.domain.rules import Param
-from workflow.usecases.roster import RegistryMember
+from workflow.usecases.roster import OTHERS_SHOWN, Pickable, RegistryMember
 
 MEMBER_STATUS = {"full": "正式党员", "probationary": "预备党员"}
 TRUE = {"1", "true", "on", "yes"}
@@ -41,6 +41,7 @@ class Field:
     minimum: int | None = None
     maximum: int | None = None
     value: Any = None
+    hint: str | None = None
 
 
 def _record_options(param: Param, dossier: Dossier | None) -> tuple[Option, ...]:
@@ -66,7 +67,7 @@ def _member_options(registry: Sequence[RegistryMember]) -> tuple[Option, ...]:
 
 def fields_for(params: Iterable[Param], *, date_name: str, today: date,
                dossier: Dossier | None,
-               registry: Sequence[RegistryMember], given: Mapping[str, str] | None = None,
+               registry: Pickable | None, given: Mapping[str, str] | None = None,
                ) -> list[Field]:
     """The inputs of a form: its date, then each declared field."""
     given = given or {}
@@ -85,8 +86,11 @@ def fields_for(params: Iterable[Param], *, date_name: str, today: date,
             options = tuple(Option(c, choice_label(c)) for c in p.choices)
             found.append(Field(p.name, label, "select", p.required, options, value=value))
         elif p.kind == "member":
-            found.append(Field(p.name, label, "select", p.required, _member_options(registry),
-                               value=value))
+            found.append(Field(
+                p.name, label, "select", p.required,
+                _member_options(registry.members if registry else ()), value=value,
+                hint=(f"本支部党员全部列出；本党委其他支部党员较多，只列出前{OTHERS_SHOWN}名"
+                      if registry and registry.more_elsewhere else None)))
         elif p.kind == "record":
             found.append(Field(p.name, label, "select", p.required,
                                _record_options(p, dossier), value=value))

@@ -6,9 +6,11 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, time, timedelta
 
+from api.web.views import home
 from api.zh import chinese_date
 from tests.helpers import create_applicant, walk
 from tests.web import page_csrf, sign_in
+from workflow.usecases import roster
 
 DAY = timedelta(days=1)
 HX = {"HX-Request": "true"}
@@ -393,3 +395,51 @@ def test_the_header_date_and_todays_steps_read_one_clock(client, rt, org, clock)
         page = _text(client.get("/dossiers?state=publicity"))
         assert f"<small>{chinese_date(shown)}</small>" in page
         assert ("今日可办" in page) is allowed, (moment, page)
+
+
+def test_home_names_the_most_urgent_and_links_the_rest(client, rt, org, clock, monkeypatch):
+    """A large committee has a thousand overdue items: the home page names the most urgent
+    (SHOWN of each list) and links 议程 for all of them."""
+    for applied in (date(2024, 3, 1), date(2024, 3, 8)):
+        walk(client, rt, org, clock, applied_on=applied, target="activist",
+             today=date(2025, 4, 10))
+    clock.set_today(date(2026, 6, 1))  # both dossiers' evaluations are long overdue
+    sign_in(client, rt, org, "branch")
+    monkeypatch.setattr(home, "SHOWN", 1)
+    page = _text(client.get("/"))
+    overdue = page.split("<h2>已逾期")[1].split("</section>")[0]
+    assert overdue.count('data-label="姓名"') == 1
+    assert "以上是逾期最久的1项" in overdue and "/agenda?horizon=30" in overdue
+    total = int(re.search(r"<small>(\d+) 项</small>", overdue).group(1))
+    assert f"在议程中查看全部{total}项" in overdue and total >= 2
+    monkeypatch.setattr(home, "SHOWN", 20)
+    page = _text(client.get("/"))
+    overdue = page.split("<h2>已逾期")[1].split("</section>")[0]
+    assert overdue.count('data-label="姓名"') == total and "在议程中查看全部" not in overdue
+
+
+def test_member_pickers_list_the_own_branch_in_full_and_cap_the_others(client, rt, org,
+                                                                       monkeypatch):
+    admin = org.headers("admin")
+    for name in ("甲", "乙"):
+        assert client.post("/api/v1/members", headers=admin, json={
+            "name": f"二支部党员{name}", "branch_id": org.other_branch, "status": "full",
+            "joined_on": "2010-07-01"}).status_code == 201
+    created = create_applicant(client, org)
+    sign_in(client, rt, org, "branch")
+
+    def contact_options() -> tuple[list[str], str]:
+        page = _text(client.get(f"/dossiers/{created['id']}"))
+        form = page.split('id="form-record-contact"')[1].split("</label>", 2)[1]
+        return re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', form), form
+
+    shown, form = contact_options()
+    # The dossier's own branch first, then the committee's other branches, each by name.
+    assert [s.split("（")[0] for s in shown] == [
+        "党员0", "党员1", "党员2", "党员3", "预备党员", "二支部党员乙", "二支部党员甲"]
+    assert "只列出前" not in form
+    monkeypatch.setattr(roster, "OTHERS_SHOWN", 1)
+    monkeypatch.setattr("api.web.forms.OTHERS_SHOWN", 1)
+    shown, form = contact_options()
+    assert sum("一支部" in s for s in shown) == 5 and sum("二支部" in s for s in shown) == 1
+    assert "本支部党员全部列出；本党委其他支部党员较多，只列出前1名" in form

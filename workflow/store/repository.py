@@ -247,16 +247,23 @@ class Repository:
         rows = self.connection.execute(_MEMBERS, {"ids": ids})
         return {r.id: Member(r.id, r.name, r.branch_id, r.status, r.joined_on) for r in rows}
 
-    def registry(self, scope_path: str, *, limit: int = 1000) -> list[Any]:
-        """Current members (full or probationary) of the branches of a subtree, with their
-        branch's name, by branch and name: who may be named a contact or a sponsor."""
-        return self.connection.execute(
+    def registry(self, scope_path: str, *, branch_id: int | None = None,
+                 other_than: int | None = None, limit: int = 1000) -> list[Any]:
+        """Current members (full or probationary) of the branches of a subtree — or of one
+        branch of it, or of all but one —, with their branch's name, by branch and name: who
+        may be named a contact or a sponsor."""
+        query = (
             select(members.c.id, members.c.name, members.c.status, members.c.branch_id,
                    organizations.c.name.label("branch_name"))
             .join(organizations, organizations.c.id == members.c.branch_id)
             .where(organizations.c.path.startswith(scope_path, autoescape=True),
-                   members.c.status != "former")
-            .order_by(members.c.branch_id, members.c.name, members.c.id).limit(limit)
+                   members.c.status != "former"))
+        if branch_id is not None:
+            query = query.where(members.c.branch_id == branch_id)
+        if other_than is not None:
+            query = query.where(members.c.branch_id != other_than)
+        return self.connection.execute(
+            query.order_by(members.c.branch_id, members.c.name, members.c.id).limit(limit)
         ).all()
 
     def member_branch_path(self, member_id: int) -> str | None:
@@ -375,12 +382,19 @@ class Repository:
     def longest_waiting(self, scope_path: str, states: Iterable[str], limit: int,
                         ) -> list[dict[str, Any]]:
         """Dossiers of a subtree in the given states, those whose last step is oldest first."""
-        rows = self.connection.execute(
-            select(dossiers, organizations.c.name.label("branch_name"))
+        # The ids first, from ix_dossiers_branch_state alone; then only their rows.
+        waiting = (
+            select(dossiers.c.id)
             .join(organizations, organizations.c.id == dossiers.c.branch_id)
             .where(organizations.c.path.startswith(scope_path, autoescape=True),
                    dossiers.c.state.in_(list(states)))
             .order_by(dossiers.c.last_effective_on, dossiers.c.id).limit(limit)
+        )
+        rows = self.connection.execute(
+            select(dossiers, organizations.c.name.label("branch_name"))
+            .join(organizations, organizations.c.id == dossiers.c.branch_id)
+            .where(dossiers.c.id.in_(waiting))
+            .order_by(dossiers.c.last_effective_on, dossiers.c.id)
         ).all()
         return [dict(row._mapping) for row in rows]
 

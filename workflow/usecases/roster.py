@@ -58,14 +58,30 @@ class RegistryMember:
     branch_name: str
 
 
-def registry_for(*, uow: UnitOfWork, view: services.DossierView) -> list[RegistryMember]:
+@dataclass(frozen=True)
+class Pickable:
+    """Whom a record of a dossier may name: every member of its own branch, then those of
+    the committee's other branches up to `OTHERS_SHOWN` (`more_elsewhere`: some left out)."""
+
+    members: list[RegistryMember]
+    more_elsewhere: bool
+
+
+# A committee's registry grows with every member admitted (thousands in a large one); a form
+# lists the members of the dossier's branch in full and only this many of the others.
+OTHERS_SHOWN = 300
+
+
+def registry_for(*, uow: UnitOfWork, view: services.DossierView) -> Pickable:
     """The members a record of a dossier (read in the actor's scope) may name — contacts,
     sponsors: the registry of its branch's committee, the dossier's own branch first."""
+    scope, branch = services.registry_scope(view.stored.branch_path), view.dossier.branch_id
     with uow.transaction() as tx:
-        rows = tx.repo.registry(services.registry_scope(view.stored.branch_path))
-    found = [RegistryMember(r.id, r.name, r.status, r.branch_id, r.branch_name) for r in rows]
-    branch = view.dossier.branch_id
-    return sorted(found, key=lambda m: m.branch_id != branch)
+        own = tx.repo.registry(scope, branch_id=branch)
+        others = tx.repo.registry(scope, other_than=branch, limit=OTHERS_SHOWN + 1)
+    found = [RegistryMember(r.id, r.name, r.status, r.branch_id, r.branch_name)
+             for r in [*own, *others[:OTHERS_SHOWN]]]
+    return Pickable(found, len(others) > OTHERS_SHOWN)
 
 
 @dataclass(frozen=True)

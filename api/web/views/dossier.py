@@ -22,7 +22,7 @@ from workflow.domain.dossier import CORRECT_PROFILE, TRANSFER, VOID, Record
 from workflow.domain.errors import DomainError
 from workflow.domain.procedure import RecordType, TransitionDef
 from workflow.domain.roles import Role
-from workflow.usecases import roster, services
+from workflow.usecases import directory, roster, services
 from workflow.usecases.privacy import PRIVATE_FIELDS, SEES_PRIVATE
 from workflow.usecases.services import DossierView
 
@@ -236,7 +236,7 @@ def build(view: DossierView, *, failed: ActionForm | None = None) -> PageContext
 def transfer_branches() -> list[forms.Option]:
     rt = runtime()
     return [forms.Option(str(b.id), b.name)
-            for b in roster.counts(uow=rt.uow, env=rt.env, actor=g.actor).branches]
+            for b in directory.branches(uow=rt.uow, actor=g.actor)]
 
 
 def _around(dossier_id: int) -> dict[str, Any]:

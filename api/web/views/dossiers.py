@@ -128,7 +128,7 @@ def batch_fields():
     fields = []
     if chosen is not None:
         fields = forms.fields_for(chosen.params, date_name="effective_date",
-                                  today=rt.env.today(), dossier=None, registry=())
+                                  today=rt.env.today(), dossier=None, registry=None)
     return render_template("web/_batch_fields.html", fields=fields,
                            today_iso=rt.env.today().isoformat())
 
