@@ -1,10 +1,10 @@
 """Security headers on every answer, pages and API alike (docs/SECURITY.md).
 
 The Content-Security-Policy is written here and nowhere else: scripts from the service's own
-files (`/static/...`: htmx, ECharts, Swagger UI — never from another site) and, for now,
-inline (see below); styles from its own files and inline (the publicity page's `<style>`, the
-style attributes that charting and htmx set); images from itself and `data:` URLs; no
-framing.
+files only (`/static/...`: htmx, ECharts, Swagger UI and the pages' own scripts — no inline
+script, handler or `javascript:` link, never a file from another site); styles from its own
+files and inline (the publicity page's `<style>`, the style attributes that charting and htmx
+set); images from itself and `data:` URLs; no framing.
 An installation may replace it with `CONTENT_SECURITY_POLICY` in `instance/config.py`.
 """
 
@@ -14,10 +14,9 @@ from flask import Flask, Response
 
 CONTENT_SECURITY_POLICY = "; ".join((
     "default-src 'self'",
-    # 'unsafe-inline' only while web pages still carry inline handlers (the confirmation of a
-    # password reset, the select-all box of the dossier list) and inline set-up scripts:
-    # once they live in /static files, drop it and scripts come from the service alone.
-    "script-src 'self' 'unsafe-inline'",
+    # Even Swagger UI's set-up is a file (api/templates/swagger_ui.html replaces
+    # flask-smorest's page): an injected script has nowhere to run from.
+    "script-src 'self'",
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data:",
     "font-src 'self'",

@@ -62,6 +62,10 @@ def test_the_publicity_page_in_a_browser(demo_server, browser, database_url):
     assert expected, "the demo has publicities in progress"
 
     page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    # A script the Content-Security-Policy refuses is a console error, as is any failure.
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(f"http://127.0.0.1:{port}/publicity")
     assert page.locator("html").get_attribute("lang") == "zh-CN"
     assert page.locator("h1").inner_text() == "发展党员公示"
@@ -95,6 +99,11 @@ def test_the_publicity_page_in_a_browser(demo_server, browser, database_url):
     page.get_by_role("link", name="打印公示（A4）").first.click()
     page.wait_for_url(re.compile(r"/publicity/print"))
     assert page.locator("h1").first.inner_text().startswith("关于")
+    # 打印 opens the browser's print dialogue (counted here instead) from a static script.
+    page.evaluate("() => { window.printed = 0; window.print = () => { window.printed += 1; }; }")
+    page.get_by_role("button", name="打印").click()
+    assert page.evaluate("window.printed") == 1
+    assert errors == []
     page.pdf(path=ARTIFACTS / f"publicity-print-{suffix}.pdf", format="A4")
 
     # On a phone: readable without sideways scrolling.

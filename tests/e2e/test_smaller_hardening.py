@@ -3,10 +3,13 @@ headers."""
 
 from __future__ import annotations
 
+import re
 import stat
+from pathlib import Path
 
 import pytest
 
+import api
 from api import create_app
 from api.security import CONTENT_SECURITY_POLICY
 from tests.helpers import create_applicant
@@ -71,3 +74,24 @@ def test_the_instance_folder_and_database_are_owner_only(tmp_path):
 
 def test_a_dossier_created_with_a_strict_date_is_fine(client, org):
     assert create_applicant(client, org)["applied_on"]
+
+
+def test_no_page_needs_an_inline_script(client):
+    """Scripts come from the service's files only: the policy allows no inline script, and no
+    template (Swagger UI's page included) carries one, an on… handler or a javascript: link
+    (a JSON data block is not run)."""
+    script_src = next(d for d in CONTENT_SECURITY_POLICY.split("; ")
+                      if d.startswith("script-src"))
+    assert script_src == "script-src 'self'"
+    templates = Path(api.__file__).parent
+    found = []
+    for template in templates.rglob("*.html"):
+        text = template.read_text()
+        inline = [m for m in re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", text)
+                  if 'type="application/json"' not in m]
+        handlers = re.findall(r"\son[a-z]+\s*=", text) + re.findall(r"javascript:", text)
+        if inline or handlers:
+            found.append((template.name, inline, handlers))
+    assert found == []
+    docs = client.get("/api/docs").get_data(as_text=True)
+    assert "swagger-init.js" in docs and "SwaggerUIBundle(" not in docs

@@ -22,6 +22,10 @@ def test_try_it_out_sends_the_token(app, database_url, tmp_path, browser):  # no
         outside: list[str] = []
         page.on("request", lambda r: None if r.url.startswith(f"http://127.0.0.1:{port}/")
                 else outside.append(r.url))
+        # Its set-up is a static file: an inline one would be refused (a console error).
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(f"http://127.0.0.1:{port}/api/docs")
         page.get_by_role("button", name="Authorize").first.click()
         page.locator(".modal-ux input[type=text], .modal-ux input[type=password]").first \
@@ -42,3 +46,4 @@ def test_try_it_out_sends_the_token(app, database_url, tmp_path, browser):  # no
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "swagger-ui.png"))
         assert not outside, outside
+        assert errors == [], errors
