@@ -160,6 +160,8 @@ def _stored(name: str, value: Any) -> Any:
 
 def first_difference(implied: Sequence[Any], stored: Sequence[Any]) -> str | None:
     """The first field (in `ROW` order) where the stored row differs from the log's."""
+    if list(implied) == stored:
+        return None  # the common case, at a fraction of the field-by-field comparison's cost
     for name, expected, actual in zip(ROW, implied, stored, strict=True):
         if _stored(name, expected) != _stored(name, actual):
             return name
