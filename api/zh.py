@@ -64,33 +64,3 @@ PROFILE = {
     "ethnicity": "民族", "education": "学历", "occupation": "工作岗位", "frontline": "一线",
     "id_number": "身份证号", "phone": "联系电话",
 }
-
-# The service's refusals of a field, in Chinese (the API answers them in English).
-_REFUSALS = (
-    (re.compile(r"may not lie in the future"), "不能晚于今天。"),
-    (re.compile(r"may not precede the dossier's previous transition \((\d{4}-\d\d-\d\d)\)"),
-     "不能早于上一次办理的日期（{0}）。"),
-    (re.compile(r"^a reason is required"), "请写明原因。"),
-    (re.compile(r"^nothing to correct"), "没有需要更正的内容：所填与现有信息相同。"),
-    (re.compile(r"already in this branch"), "档案已在该党支部。"),
-    (re.compile(r"already void"), "该记录已作废。"),
-    (re.compile(r"must be before the application date"), "应早于申请入党日期。"),
-    (re.compile(r"no (branch|member|organisation) with this id"), "不在您的管理范围内。"),
-)
-
-
-def field_message(message: str) -> str:
-    """A field's refusal by the service, in Chinese where it carries it or is one we know."""
-    if getattr(message, "zh", None):
-        return message.zh
-    for pattern, chinese in _REFUSALS:
-        found = pattern.search(message)
-        if found:
-            dates = [chinese_date(g) for g in found.groups() if g and g[:1].isdigit()]
-            return chinese.format(*dates)
-    return message
-
-
-def in_chinese(fields: dict[str, str]) -> dict[str, str]:
-    """A refusal's messages by field, each in Chinese where it can be."""
-    return {name: field_message(message) for name, message in fields.items()}
