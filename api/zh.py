@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+from workflow.domain.rules import Param
+
 GENDER = {"male": "男", "female": "女"}
 
 
@@ -35,24 +37,23 @@ def chinese_month(day: date | str) -> str:
 
 ROLE = {"branch": "党支部", "committee": "党委组织员", "auditor": "审计", "admin": "管理员"}
 
-# Chinese names of the fields the procedure declares (`Param`s of triggers and records). A
-# field not named here still appears in every form, under its declared description or name.
-FIELD = {
-    "date": "日期", "effective_date": "生效日期", "by": "谈话人", "method": "推荐方式",
-    "member_id": "党员", "summary": "情况摘要", "stage": "备案阶段", "hours": "培训学时",
-    "days": "培训天数", "passed": "培训合格", "entitled": "应到会有表决权党员数",
-    "present": "实到会有表决权党员数", "in_favour": "赞成", "against": "反对",
-    "abstained": "弃权", "written": "书面表决票数", "objection_id": "异议",
-    "upheld": "异议属实", "reason": "原因", "months": "延长月数",
-}
+# Chinese names of the form fields that are no `Param` (those carry theirs, `label_zh`): the
+# day a record or a transition takes effect, asked by every form of one.
+FIELD = {"date": "日期", "effective_date": "生效日期"}
 CHOICE = {
     "party_members": "党员推荐", "mass_organization": "群团组织推优",
     "activist": "入党积极分子", "candidate": "发展对象", "admission": "接收预备党员",
 }
 
 
-def field_label(name: str, description: str = "") -> str:
-    return FIELD.get(name) or description or name
+def field_label(name: str) -> str:
+    return FIELD.get(name, name)
+
+
+def param_label(param: Param) -> str:
+    """A declared field's Chinese name; one declared without it still shows in every form,
+    under its description or name."""
+    return param.label_zh or param.description or param.name
 
 
 def choice_label(value: str) -> str:
