@@ -5,6 +5,7 @@ The domain says each refusal in both languages (`workflow.domain.errors.Message`
 errors, the idempotency and token checks) are English here and translated by the catalogue
 below. A text with no translation falls back to a Chinese sentence for its status, so a
 Chinese request never gets English alone. In Chinese, ISO dates read 2026年11月27日.
+The pages, always Chinese, translate their refusals by the same means (`field_message`).
 """
 
 from __future__ import annotations
@@ -114,7 +115,9 @@ BY_STATUS = {
 }
 
 
-def _translate(text: str) -> str | None:
+def translate(text: str) -> str | None:
+    """The Chinese of a text: the one it carries (the domain's `Message`), else the
+    catalogue's; None when neither has it."""
     zh = chinese(text)
     if zh is not None:
         return zh
@@ -131,7 +134,7 @@ def say(text: str, *, status: int | None = None) -> str:
     lead."""
     if language() != "zh":
         return str(text)
-    zh = _translate(text)
+    zh = translate(text)
     if zh is None:
         zh = BY_STATUS.get(status or 0) if status else None
         zh = zh or f"输入有误：{text}"
@@ -148,3 +151,14 @@ def say_fields(messages: Any) -> Any:
     if isinstance(messages, str):
         return say(messages)
     return messages
+
+
+def field_message(message: str) -> str:
+    """A refusal shown on a page, in Chinese where it can be, as the service wrote it (the
+    pages write no dates over: their wording is the service's)."""
+    return translate(message) or message
+
+
+def in_chinese(fields: dict[str, str]) -> dict[str, str]:
+    """A refusal's messages by field, each in Chinese where it can be."""
+    return {name: field_message(message) for name, message in fields.items()}

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+from workflow.domain.rules import Param
+
 GENDER = {"male": "男", "female": "女"}
 
 
@@ -35,24 +37,23 @@ def chinese_month(day: date | str) -> str:
 
 ROLE = {"branch": "党支部", "committee": "党委组织员", "auditor": "审计", "admin": "管理员"}
 
-# Chinese names of the fields the procedure declares (`Param`s of triggers and records). A
-# field not named here still appears in every form, under its declared description or name.
-FIELD = {
-    "date": "日期", "effective_date": "生效日期", "by": "谈话人", "method": "推荐方式",
-    "member_id": "党员", "summary": "情况摘要", "stage": "备案阶段", "hours": "培训学时",
-    "days": "培训天数", "passed": "培训合格", "entitled": "应到会有表决权党员数",
-    "present": "实到会有表决权党员数", "in_favour": "赞成", "against": "反对",
-    "abstained": "弃权", "written": "书面表决票数", "objection_id": "异议",
-    "upheld": "异议属实", "reason": "原因", "months": "延长月数",
-}
+# Chinese names of the form fields that are no `Param` (those carry theirs, `label_zh`): the
+# day a record or a transition takes effect, asked by every form of one.
+FIELD = {"date": "日期", "effective_date": "生效日期"}
 CHOICE = {
     "party_members": "党员推荐", "mass_organization": "群团组织推优",
     "activist": "入党积极分子", "candidate": "发展对象", "admission": "接收预备党员",
 }
 
 
-def field_label(name: str, description: str = "") -> str:
-    return FIELD.get(name) or description or name
+def field_label(name: str) -> str:
+    return FIELD.get(name, name)
+
+
+def param_label(param: Param) -> str:
+    """A declared field's Chinese name; one declared without it still shows in every form,
+    under its description or name."""
+    return param.label_zh or param.description or param.name
 
 
 def choice_label(value: str) -> str:
@@ -64,33 +65,3 @@ PROFILE = {
     "ethnicity": "民族", "education": "学历", "occupation": "工作岗位", "frontline": "一线",
     "id_number": "身份证号", "phone": "联系电话",
 }
-
-# The service's refusals of a field, in Chinese (the API answers them in English).
-_REFUSALS = (
-    (re.compile(r"may not lie in the future"), "不能晚于今天。"),
-    (re.compile(r"may not precede the dossier's previous transition \((\d{4}-\d\d-\d\d)\)"),
-     "不能早于上一次办理的日期（{0}）。"),
-    (re.compile(r"^a reason is required"), "请写明原因。"),
-    (re.compile(r"^nothing to correct"), "没有需要更正的内容：所填与现有信息相同。"),
-    (re.compile(r"already in this branch"), "档案已在该党支部。"),
-    (re.compile(r"already void"), "该记录已作废。"),
-    (re.compile(r"must be before the application date"), "应早于申请入党日期。"),
-    (re.compile(r"no (branch|member|organisation) with this id"), "不在您的管理范围内。"),
-)
-
-
-def field_message(message: str) -> str:
-    """A field's refusal by the service, in Chinese where it carries it or is one we know."""
-    if getattr(message, "zh", None):
-        return message.zh
-    for pattern, chinese in _REFUSALS:
-        found = pattern.search(message)
-        if found:
-            dates = [chinese_date(g) for g in found.groups() if g and g[:1].isdigit()]
-            return chinese.format(*dates)
-    return message
-
-
-def in_chinese(fields: dict[str, str]) -> dict[str, str]:
-    """A refusal's messages by field, each in Chinese where it can be."""
-    return {name: field_message(message) for name, message in fields.items()}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from states.application import full_members_check
+from states.fields import MEMBER, SUMMARY
 from workflow.domain.dates import add_months, full_months_between
 from workflow.domain.dossier import Dossier
 from workflow.domain.procedure import RecordType, Stage, StateDef, TransitionDef
@@ -159,13 +160,14 @@ STAGE = Stage(
     deadline_rules=(EVALUATION_DUE,),
     records=(
         RecordType("evaluation", "半年考察", "half-yearly evaluation", BRANCH, ("activist",),
-                   (Param("summary", "text"),)),
+                   (SUMMARY,)),
         RecordType("sponsor", "入党介绍人", "sponsor", BRANCH, ("activist",),
-                   (Param("member_id", "member"),), article="Art. 14"),
+                   (MEMBER,), article="Art. 14"),
         RecordType("filing", "报上级党委备案", "filing acknowledged by the committee", COMMITTEE,
                    ("activist", "training", "political_review", "pre_review", "publicity",
                     "vote", "approval", "probationary"),
-                   (Param("stage", "choice", choices=("activist", "candidate", "admission")),),
+                   (Param("stage", "choice", choices=("activist", "candidate", "admission"),
+                          label_zh="备案阶段"),),
                    article="Art. 8, 13"),
     ),
     transitions=(

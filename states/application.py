@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from states.fields import BY, MEMBER
 from workflow.domain.dates import add_months, add_years
 from workflow.domain.dossier import Dossier
 from workflow.domain.procedure import RecordType, Stage, StateDef, TransitionDef
@@ -142,13 +145,14 @@ STAGE = Stage(
     deadline_rules=(TALK_DEADLINE,),
     records=(
         RecordType("talk", "申请谈话", "application talk", BRANCH, ("applicant",),
-                   (Param("by", "text", description="who held the talk"),), article="Art. 7"),
+                   (replace(BY, description="who held the talk"),), article="Art. 7"),
         RecordType("recommendation", "党员推荐/群团组织推优", "recommendation", BRANCH,
                    ("applicant",),
-                   (Param("method", "choice", choices=("party_members", "mass_organization")),),
+                   (Param("method", "choice", choices=("party_members", "mass_organization"),
+                          label_zh="推荐方式"),),
                    article="Art. 8"),
         RecordType("contact", "培养联系人", "cultivation contact", BRANCH,
-                   ("applicant", "activist"), (Param("member_id", "member"),)),
+                   ("applicant", "activist"), (MEMBER,)),
     ),
     transitions=(
         TransitionDef(

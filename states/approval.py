@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from states.fields import BY, REASON
 from workflow.domain.dates import add_months
 from workflow.domain.dossier import Dossier
 from workflow.domain.procedure import RecordType, Stage, StateDef, TransitionDef
 from workflow.domain.roles import COMMITTEE
 from workflow.domain.rulebook import Rulebook
-from workflow.domain.rules import Deadline, Facts, Param, Rule, fail
+from workflow.domain.rules import Deadline, Facts, Rule, fail
 
 APPROVAL_STATES = ("approval", "conversion_approval")
 
@@ -87,11 +88,11 @@ STAGE = Stage(
     states=(StateDef("approval", "党委审批", "awaiting committee approval"),),
     records=(
         RecordType("approval_talk", "审批前谈话", "talk before approval", COMMITTEE,
-                   ("approval",), (Param("by", "text"),)),
+                   ("approval",), (BY,)),
         RecordType("extension_reason", "延长审批期限的特殊情况", "reason to extend approval",
-                   COMMITTEE, APPROVAL_STATES, (Param("reason", "text"),)),
+                   COMMITTEE, APPROVAL_STATES, (REASON,)),
         RecordType("late_reason", "超期审批的情况说明", "reason for a late approval",
-                   COMMITTEE, APPROVAL_STATES, (Param("reason", "text"),)),
+                   COMMITTEE, APPROVAL_STATES, (REASON,)),
     ),
     transitions=(
         TransitionDef(

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from states import fields
 from states.activist import back_to_cultivation
 from states.probation import PROBATION_STATES
 from workflow.domain.dossier import Dossier
 from workflow.domain.procedure import Stage, StateDef, TransitionDef
 from workflow.domain.roles import BRANCH, BRANCH_OR_COMMITTEE
-from workflow.domain.rules import Facts, Param, Rule, fail
+from workflow.domain.rules import Facts, Rule, fail
 
 BEFORE_PROBATION = ("applicant", "activist", "training", "political_review", "pre_review",
                     "publicity", "vote", "approval")
 CANDIDACY = ("training", "political_review", "pre_review", "publicity", "vote", "approval")
 
-REASON = (Param("reason", "text"),)
+REASON = (fields.REASON,)
 
 
 def _reason_given(f: Facts):

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from states.fields import SUMMARY
 from states.publicity import open_publicity
 from workflow.domain.procedure import RecordType, Stage, StateDef, TransitionDef
 from workflow.domain.roles import BRANCH, COMMITTEE
-from workflow.domain.rules import Facts, Param, Rule, fail
+from workflow.domain.rules import Facts, Rule, fail
 
 
 def _branch_reviewed(f: Facts):
@@ -31,7 +32,7 @@ STAGE = Stage(
     records=(
         # Before the publicity (Art. 19) and, again, before the conversion publicity (Art. 33).
         RecordType("branch_review", "支部委员会审查", "branch committee review", BRANCH,
-                   ("pre_review", "probationary"), (Param("summary", "text"),),
+                   ("pre_review", "probationary"), (SUMMARY,),
                    article="Art. 19, 33"),
         # Issued after the pre-review, i.e. once the publicity has started.
         RecordType("volunteer_form", "发放入党志愿书", "application form issued",

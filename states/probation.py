@@ -6,8 +6,10 @@ Conversion, extension and cancellation each need a resolution of the branch gene
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
+from states.fields import MONTHS, REASON
 from states.publicity import open_publicity
 from workflow.domain.dates import add_months
 from workflow.domain.dossier import Dossier
@@ -104,9 +106,8 @@ MOTION_PARAMS = (
     Param("motion", "choice", required=False, choices=MOTIONS, default=CONVERT,
           description="the resolution voted on: convert (转正), extend (延长预备期) or "
                       "disqualify (取消预备党员资格)"),
-    Param("months", "int", required=False, minimum=0, maximum=120,
-          description="for extend: the months of the extension"),
-    Param("reason", "text", required=False, description="for disqualify: the reason"),
+    replace(MONTHS, required=False, description="for extend: the months of the extension"),
+    replace(REASON, required=False, description="for disqualify: the reason"),
 )
 
 
@@ -256,7 +257,7 @@ STAGE = Stage(
     retired=(
         TransitionDef(
             "extend_probation", PROBATION_STATES, "probationary", BRANCH,
-            params=(Param("months", "int", minimum=0, maximum=120),),
+            params=(MONTHS,),
             effect=_extend,
             summary_en="Extend probation (revision 1; now a motion of hold_conversion_vote).",
             summary_zh="延长预备期（第1版规则）。",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from states.fields import SUMMARY
 from workflow.domain.calendar import WorkingDayCalendar, WorkingDaySpan
 from workflow.domain.dossier import Dossier, Record
 from workflow.domain.errors import Message
@@ -108,11 +109,11 @@ STAGE = Stage(
     publicity=Publicity(PUBLICITY_STATES, publicity_span, objections_of_current_publicity),
     records=(
         RecordType("objection", "公示期间反映的问题", "objection", BRANCH_OR_COMMITTEE,
-                   PUBLICITY_STATES, (Param("summary", "text"),)),
+                   PUBLICITY_STATES, (SUMMARY,)),
         RecordType("objection_resolution", "核查结论", "resolution of an objection", COMMITTEE,
                    PUBLICITY_STATES,
-                   (Param("objection_id", "record"), Param("upheld", "bool"),
-                    Param("summary", "text")),
+                   (Param("objection_id", "record", label_zh="异议"),
+                    Param("upheld", "bool", label_zh="异议属实"), SUMMARY),
                    validate=_check_resolution),
     ),
     transitions=(

@@ -16,14 +16,17 @@ VOTE_INPUTS = ("entitled", "present", "in_favour", "against", "abstained", "writ
 
 VOTE_PARAMS = (
     Param("entitled", "int", minimum=1, maximum=100_000,
-          description="members entitled to vote (应到会有表决权的党员)"),
+          description="members entitled to vote (应到会有表决权的党员)",
+          label_zh="应到会有表决权党员数"),
     Param("present", "int", minimum=0, maximum=100_000,
-          description="members with voting rights present (实到会有表决权的党员)"),
-    Param("in_favour", "int", minimum=0, maximum=100_000),
-    Param("against", "int", minimum=0, maximum=100_000),
-    Param("abstained", "int", minimum=0, maximum=100_000),
+          description="members with voting rights present (实到会有表决权的党员)",
+          label_zh="实到会有表决权党员数"),
+    Param("in_favour", "int", minimum=0, maximum=100_000, label_zh="赞成"),
+    Param("against", "int", minimum=0, maximum=100_000, label_zh="反对"),
+    Param("abstained", "int", minimum=0, maximum=100_000, label_zh="弃权"),
     Param("written", "int", required=False, minimum=0, maximum=100_000, default=0,
-          description="written opinions handed in by absent voting members"),
+          description="written opinions handed in by absent voting members",
+          label_zh="书面表决票数"),
 )
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from api import create_app
+from tests.live import browser  # noqa: F401 (a fixture, for the browser tests)
 from workflow.store import append_only
 from workflow.store.database import make_engine
 from workflow.store.migrate import upgrade

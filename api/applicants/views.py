@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import g, request, url_for
+from collections.abc import Mapping
+
+from flask import Response, g, request, url_for
 
 from api.applicants import present
 from api.applicants.schemas import (
@@ -23,6 +25,7 @@ from api.auth import authenticate, current_actor
 from api.base import Blueprint, answer
 from api.idempotency import idempotent
 from api.runtime import runtime
+from workflow.domain.actors import Actor
 from workflow.usecases import services
 
 blp = Blueprint("applicants", __name__, url_prefix="/api/v1/applicants",
@@ -34,6 +37,13 @@ DOSSIER = "/<int(max=2147483647):dossier_id>"
 
 def etag(version: int) -> str:
     return f'"{version}"'
+
+
+def dossier_answer(view: services.DossierView, actor: Actor, status: int = 200,
+                   headers: Mapping[str, str] | None = None) -> Response:
+    """The dossier as `actor` may see it, tagged with its version for the next If-Match."""
+    return answer(present.dossier(view, actor), status,
+                  {**(headers or {}), "ETag": etag(view.dossier.version)})
 
 
 def expected_version() -> int | None:
@@ -60,8 +70,7 @@ def create_applicant(data):
     view = services.create_dossier(uow=rt.uow, env=rt.env, actor=actor, profile=data,
                                    request_id=g.request_id)
     location = url_for("applicants.get_applicant", dossier_id=view.dossier.id)
-    return answer(present.dossier(view, actor), 201,
-                  {"Location": location, "ETag": etag(view.dossier.version)})
+    return dossier_answer(view, actor, 201, {"Location": location})
 
 
 @blp.route("", methods=["GET"])
@@ -85,7 +94,7 @@ def get_applicant(dossier_id: int):
     """The dossier with its records and `next`: each trigger, whether allowed, and why not."""
     rt, actor = runtime(), current_actor()
     view = services.get_dossier(uow=rt.uow, env=rt.env, actor=actor, dossier_id=dossier_id)
-    return answer(present.dossier(view, actor), headers={"ETag": etag(view.dossier.version)})
+    return dossier_answer(view, actor)
 
 
 @blp.route(DOSSIER, methods=["PATCH"])
@@ -101,7 +110,7 @@ def correct_applicant(data, dossier_id: int):
         uow=rt.uow, env=rt.env, actor=actor, dossier_id=dossier_id, changes=data,
         reason=reason, expected_version=expected_version(), request_id=g.request_id,
     )
-    return answer(present.dossier(view, actor), headers={"ETag": etag(view.dossier.version)})
+    return dossier_answer(view, actor)
 
 
 @blp.route(DOSSIER + "/records/<int(max=2147483647):record_id>/void", methods=["POST"])
@@ -116,7 +125,7 @@ def void_record(data, dossier_id: int, record_id: int):
         uow=rt.uow, env=rt.env, actor=actor, dossier_id=dossier_id, record_id=record_id,
         reason=data["reason"], expected_version=expected_version(), request_id=g.request_id,
     )
-    return answer(present.dossier(view, actor), headers={"ETag": etag(view.dossier.version)})
+    return dossier_answer(view, actor)
 
 
 @blp.route(DOSSIER + "/transfer", methods=["POST"])
@@ -133,7 +142,7 @@ def transfer_applicant(data, dossier_id: int):
         branch_id=data["branch_id"], reason=data["reason"], on=data["effective_date"],
         expected_version=expected_version(), request_id=g.request_id,
     )
-    return answer(present.dossier(view, actor), headers={"ETag": etag(view.dossier.version)})
+    return dossier_answer(view, actor)
 
 
 @blp.route(DOSSIER + "/records", methods=["POST"])
@@ -167,7 +176,7 @@ def fire_transition(data, dossier_id: int):
         uow=rt.uow, env=rt.env, actor=actor, dossier_id=dossier_id, trigger=trigger, on=on,
         payload=data, expected_version=expected_version(), request_id=g.request_id,
     )
-    return answer(present.dossier(view, actor), headers={"ETag": etag(view.dossier.version)})
+    return dossier_answer(view, actor)
 
 
 @blp.route(DOSSIER + "/log", methods=["GET"])

@@ -71,5 +71,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(zh_date=zh.chinese_date, zh_dates=zh.chinese_dates,
                                  zh_month=zh.chinese_month,
                                  role_zh=lambda role: zh.ROLE.get(role, role),
-                                 gender_zh=lambda g: zh.GENDER.get(g, g),
-                                 field_zh=zh.field_label)
+                                 gender_zh=lambda g: zh.GENDER.get(g, g))

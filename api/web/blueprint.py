@@ -9,10 +9,11 @@ from flask import Blueprint, current_app, g, render_template, request, url_for
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
+from api.language import field_message
 from api.runtime import runtime
 from api.web import session as web_session
 from api.web.nav import nav_for
-from api.zh import ROLE, field_message
+from api.zh import ROLE
 from workflow.domain.errors import DomainError
 
 log = logging.getLogger(__name__)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from api.zh import chinese_dates, field_message, in_chinese
+from api.language import field_message, in_chinese
+from api.zh import chinese_dates
 from workflow.domain.errors import (
     Conflict,
     DomainError,

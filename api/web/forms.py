@@ -14,7 +14,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate
 
 from api.base import Day, field_for
-from api.zh import GENDER, PROFILE, choice_label, field_label
+from api.zh import GENDER, PROFILE, choice_label, field_label, param_label
 from workflow.domain.dossier import Dossier
 from workflow.domain.rules import Param
 from workflow.usecases.roster import OTHERS_SHOWN, Pickable, RegistryMember
@@ -65,6 +65,11 @@ def _member_options(registry: Sequence[RegistryMember]) -> tuple[Option, ...]:
                                    f"{m.branch_name}）") for m in registry)
 
 
+def labels(params: Iterable[Param], *, date_name: str) -> dict[str, str]:
+    """A form's field labels by name, as `fields_for` shows them (for its refusals)."""
+    return {date_name: field_label(date_name), **{p.name: param_label(p) for p in params}}
+
+
 def fields_for(params: Iterable[Param], *, date_name: str, today: date,
                dossier: Dossier | None,
                registry: Pickable | None, given: Mapping[str, str] | None = None,
@@ -74,7 +79,7 @@ def fields_for(params: Iterable[Param], *, date_name: str, today: date,
     found = [Field(date_name, field_label(date_name), "date", True,
                    value=given.get(date_name, today.isoformat()))]
     for p in params:
-        label = field_label(p.name, p.description)
+        label = param_label(p)
         value = given.get(p.name, "" if p.default is None else p.default)
         if p.kind == "int":
             found.append(Field(p.name, label, "number", p.required, minimum=p.minimum,

@@ -6,28 +6,14 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import re
-from pathlib import Path
 
 import pytest
 
-from tests.live import live_server, load_demo
+from tests.live import ARTIFACTS, live_demo, playwright
 from workflow.usecases.demo import DEMO_CONTACT
 
-CHROMIUM = Path(os.environ.get("RECRUITFLOW_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-ARTIFACTS = Path(os.environ.get("RECRUITFLOW_TEST_ARTIFACTS",
-                                Path(__file__).resolve().parents[1] / "artifacts"))
-
-if not CHROMIUM.exists():
-    reason = f"no Chromium at {CHROMIUM} (apt-get install chromium)"
-    if os.environ.get("RECRUITFLOW_REQUIRE_BROWSER") == "1":
-        raise RuntimeError(reason)
-    pytest.skip(reason, allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api")
+playwright()
 
 
 def _get(port: int, path: str) -> tuple[int, bytes]:
@@ -40,19 +26,8 @@ def _get(port: int, path: str) -> tuple[int, bytes]:
 @pytest.fixture
 def demo_server(app, database_url, tmp_path):
     """A gunicorn server on the test database, with the demo loaded (`app` empties it after)."""
-    instance = tmp_path / "live"
-    load_demo(database_url, instance)
-    with live_server(database_url, instance) as port:
+    with live_demo(database_url, tmp_path / "live") as (port, _):
         yield port
-
-
-@pytest.fixture
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM),
-                                              args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def test_the_publicity_page_in_a_browser(demo_server, browser, database_url):

@@ -6,11 +6,12 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from tests.e2e.test_publicity_browser import ARTIFACTS, browser  # noqa: F401 (fixture)
-from tests.live import live_server, server_env
+from tests.live import ARTIFACTS, live_server, playwright, server_env
+
+playwright()
 
 
-def test_try_it_out_sends_the_token(app, database_url, tmp_path, browser):  # noqa: F811
+def test_try_it_out_sends_the_token(app, database_url, tmp_path, browser):
     instance = tmp_path / "live"
     created = subprocess.run([sys.executable, "-m", "api.cli", "create-admin", "文档管理员"],
                              env=server_env(database_url, instance), capture_output=True,

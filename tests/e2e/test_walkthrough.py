@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import create_applicant
-from tests.live import live_server, server_env
+from tests.live import live_server, load_demo, server_env
 from workflow.domain.dates import add_months
 from workflow.domain.roles import Role
 from workflow.usecases.demo import applied_on_for, plan
@@ -98,9 +98,7 @@ def test_the_readme_walkthrough_as_written(app, database_url, tmp_path, after_de
     instance = tmp_path / "live"
     env = server_env(database_url, instance)
     if after_demo:
-        demo = subprocess.run([sys.executable, "-m", "api.cli", "demo"], env=env,
-                              capture_output=True, text=True, timeout=300)
-        assert demo.returncode == 0, demo.stderr[-2000:]
+        load_demo(database_url, instance)
     # The script calls .venv/bin/recruitflow, as a reader in a checkout does.
     work = tmp_path / "checkout"
     (work / ".venv" / "bin").mkdir(parents=True)

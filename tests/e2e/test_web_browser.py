@@ -6,63 +6,29 @@ Screenshots are saved under RECRUITFLOW_TEST_ARTIFACTS (default tests/artifacts)
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 
 from api.zh import chinese_date
-from tests.live import live_server, server_env
+from tests.live import ARTIFACTS, live_demo, playwright
 from workflow.domain.roles import Role
 from workflow.usecases.demo import Act, applied_on_for, plan
 
-CHROMIUM = Path(os.environ.get("RECRUITFLOW_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-ARTIFACTS = Path(os.environ.get("RECRUITFLOW_TEST_ARTIFACTS",
-                                Path(__file__).resolve().parents[1] / "artifacts"))
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 DAY = timedelta(days=1)
 
-if not CHROMIUM.exists():
-    reason = f"no Chromium at {CHROMIUM} (apt-get install chromium)"
-    if os.environ.get("RECRUITFLOW_REQUIRE_BROWSER") == "1":
-        raise RuntimeError(reason)
-    pytest.skip(reason, allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api")
+sync_api = playwright()
 
 
 @pytest.fixture
 def demo(app, database_url, tmp_path):
     """A live server on the test database with the demo loaded; yields its base URL and the
     demo's logins by role (`app` empties the database afterwards)."""
-    instance = tmp_path / "live"
-    loaded = subprocess.run([sys.executable, "-m", "api.cli", "demo"],
-                            env=server_env(database_url, instance),
-                            capture_output=True, text=True, timeout=300)
-    assert loaded.returncode == 0, loaded.stderr[-2000:]
-    logins = {}
-    for line in loaded.stdout.splitlines():
-        if line.startswith("  login "):
-            who, login, password = line.split()[1:]
-            logins[who.rstrip(":")] = (login, password)
-    with live_server(database_url, instance) as port:
+    with live_demo(database_url, tmp_path / "live") as (port, logins):
         yield f"http://127.0.0.1:{port}", logins
-
-
-@pytest.fixture
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM),
-                                              args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 class Staff:

@@ -248,6 +248,7 @@ def test_a_trigger_and_a_record_added_to_the_procedure_appear_with_their_forms(
     fields of every kind, appear on the dossier page and work, with no template change."""
     from dataclasses import replace
 
+    from states.fields import MEMBER
     from workflow.domain.procedure import RecordType, TransitionDef
     from workflow.domain.roles import BRANCH
     from workflow.domain.rules import Param
@@ -259,7 +260,7 @@ def test_a_trigger_and_a_record_added_to_the_procedure_appear_with_their_forms(
                 Param("urgent", "bool"), Param("channel", "choice", choices=("mail", "desk"))),
         summary_zh="登记补充材料。")
     note = RecordType("web_note", "谈心谈话", "Heart-to-heart talk", BRANCH, ("applicant",),
-                      (Param("member_id", "member"), Param("remark", "text", required=False)))
+                      (MEMBER, Param("remark", "text", required=False)))
     extended = replace(procedure, transitions=(*procedure.transitions, probe),
                        records=(*procedure.records, note))
     app.extensions["recruitflow"] = replace(rt, env=replace(rt.env, procedure=extended))

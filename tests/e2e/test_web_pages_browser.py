@@ -10,8 +10,9 @@ import re
 
 import pytest
 
-from tests.e2e.test_publicity_browser import ARTIFACTS, browser  # noqa: F401 — a fixture
-from tests.live import live_server, load_demo
+from tests.live import ARTIFACTS, live_demo, playwright
+
+playwright()
 
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2,
@@ -31,15 +32,11 @@ PAGES = {
 @pytest.fixture
 def demo(app, database_url, tmp_path):
     """A live server on the test database with the demo loaded: its port and the logins."""
-    instance = tmp_path / "live"
-    logins = {who: (login, password) for who, login, password in
-              re.findall(r"^  login (\w+): (\S+) (\S+)$", load_demo(database_url, instance),
-                         re.M)}
-    with live_server(database_url, instance, workers=1, threads=4) as port:
-        yield port, logins
+    with live_demo(database_url, tmp_path / "live", workers=1, threads=4) as found:
+        yield found
 
 
-def _signed_in(browser, port: int, credentials: tuple[str, str], **options):  # noqa: F811
+def _signed_in(browser, port: int, credentials: tuple[str, str], **options):
     page = browser.new_page(locale="zh-CN", **options)
     errors: list[str] = []
     page.on("console", lambda m: errors.append(f"{m.text} {m.location.get('url')}")
@@ -53,7 +50,7 @@ def _signed_in(browser, port: int, credentials: tuple[str, str], **options):  # 
     return page, errors
 
 
-def test_the_pages_in_a_browser(demo, browser, database_url):  # noqa: F811
+def test_the_pages_in_a_browser(demo, browser, database_url):
     port, logins = demo
     suffix = database_url.split(":", 1)[0].split("+")[0]
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

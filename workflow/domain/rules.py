@@ -143,3 +143,5 @@ class Param:
     maximum: int | None = None
     default: Any = None
     description: str = ""
+    # What the staff's forms call the field; without it they show the description or name.
+    label_zh: str = ""

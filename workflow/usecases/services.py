@@ -399,6 +399,24 @@ def _check_record_data(repo: Repository, stored: StoredDossier, record_type: Rec
                                                     "党员名册中没有这个编号")})
 
 
+def _next_version(env: Environment, actor: Actor, dossier: Dossier, *, action: str, on: date,
+                  payload: Mapping[str, Any], request_id: str | None,
+                  ) -> tuple[int, datetime, AuditEntry]:
+    """Bump the dossier's version for a record or a correction (neither moves its state) and
+    build the entry that logs it. Returns the version read, which `_save` checks against the
+    stored one, the time of the change and the entry."""
+    read_version = dossier.version
+    dossier.version = read_version + 1
+    now = env.now()
+    entry = entry_for(
+        dossier_id=dossier.id, seq=dossier.version, kind="record", action=action,
+        from_state=dossier.state, to_state=dossier.state, effective_date=on,
+        payload=payload, actor=actor, recorded_at=now, request_id=request_id,
+        rulebook_id=env.rulebook_on(on).id, revision=env.procedure.revision,
+    )
+    return read_version, now, entry
+
+
 def add_record(*, uow: UnitOfWork, env: Environment, actor: Actor, dossier_id: int,
                record_type: str, on: date, data: Mapping[str, Any],
                expected_version: int | None = None,
@@ -426,15 +444,9 @@ def add_record(*, uow: UnitOfWork, env: Environment, actor: Actor, dossier_id: i
                 errors = kind.validate(dossier, Record(0, record_type, on, values))
                 if errors:
                     raise Invalid(errors)
-            read_version = dossier.version
-            dossier.version = read_version + 1
-            now = env.now()
-            entry = entry_for(
-                dossier_id=dossier.id, seq=dossier.version, kind="record", action=record_type,
-                from_state=dossier.state, to_state=dossier.state, effective_date=on,
-                payload=values, actor=actor, recorded_at=now, request_id=request_id,
-                rulebook_id=env.rulebook_on(on).id, revision=env.procedure.revision,
-            )
+            read_version, now, entry = _next_version(
+                env, actor, dossier, action=record_type, on=on, payload=values,
+                request_id=request_id)
             next_due = _next_due(stored, env, Record(0, record_type, on, values))
             with change.write() as tx:
                 _save(tx.repo, stored, read_version, now, next_due)
@@ -478,15 +490,9 @@ def _correct(*, uow: UnitOfWork, env: Environment, actor: Actor, dossier_id: int
                 stored = _to_change(repo, actor, dossier_id, expected_version)
                 payload, on = prepare(repo, stored)
             dossier = stored.dossier
-            read_version = dossier.version
-            dossier.version = read_version + 1
-            now = env.now()
-            entry = entry_for(
-                dossier_id=dossier.id, seq=dossier.version, kind="record", action=action,
-                from_state=dossier.state, to_state=dossier.state, effective_date=on,
-                payload=payload, actor=actor, recorded_at=now, request_id=request_id,
-                rulebook_id=env.rulebook_on(on).id, revision=env.procedure.revision,
-            )
+            read_version, now, entry = _next_version(
+                env, actor, dossier, action=action, on=on, payload=payload,
+                request_id=request_id)
             with change.write() as tx:
                 _save(tx.repo, stored, read_version, now, _next_due(stored, env))
                 if write is not None:

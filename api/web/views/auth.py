@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import g, redirect, render_template, request, url_for
 
+from api.language import in_chinese
 from api.runtime import runtime
 from api.web import session as web_session
 from api.web.blueprint import bp
-from api.zh import in_chinese
 from workflow.domain.errors import Invalid
 from workflow.usecases import accounts
 

@@ -16,7 +16,7 @@ from api.runtime import runtime
 from api.web import forms
 from api.web.blueprint import bp, partial_refusal
 from api.web.feedback import Refusal, refusal
-from api.zh import GENDER, PROFILE, chinese_date, choice_label, field_label
+from api.zh import GENDER, PROFILE, chinese_date, choice_label, param_label
 from workflow.domain.audit import AuditEntry
 from workflow.domain.dossier import CORRECT_PROFILE, TRANSFER, VOID, Record
 from workflow.domain.errors import DomainError
@@ -139,7 +139,7 @@ def _display(record_type: RecordType | None, record: Record,
             text = choice_label(value)
         else:
             text = str(value)
-        shown.append((field_label(p.name, p.description), text))
+        shown.append((param_label(p), text))
     return shown
 
 

@@ -149,9 +149,11 @@ def batch():
         return partial_refusal(render_template(
             "web/_batch_result.html", error=f"一次最多办理{BATCH_MAX}份档案。"), 422)
     on, values, errors = forms.parse(chosen.params, request.form, date_name="effective_date")
+    labels = forms.labels(chosen.params, date_name="effective_date")
     if errors:
         return partial_refusal(render_template(
-            "web/_batch_result.html", error="请检查填写的内容。", fields=errors), 422)
+            "web/_batch_result.html", error="请检查填写的内容。", fields=errors,
+            labels=labels), 422)
     results = []
     for dossier_id in dict.fromkeys(ids):
         try:
@@ -163,7 +165,7 @@ def batch():
         except DomainError as error:
             results.append({"id": dossier_id, "name": _name(dossier_id),
                             "refusal": refusal(error), "state": None})
-    return render_template("web/_batch_result.html", results=results,
+    return render_template("web/_batch_result.html", results=results, labels=labels,
                            title=trigger_label(chosen), on=on)
 
 

@@ -60,27 +60,28 @@ def _columns(*pairs: str) -> tuple[Column, ...]:
 
 _PERSON = ("branch", "支部", "name", "姓名", "gender", "性别", "birth_month", "出生年月",
            "education", "学历")
+# What the three 备案表 (activist, candidate, probationary) open with.
+_FILING = (*_PERSON, "occupation", "职务", "applied_on", "申请入党时间")
 
 TABLES: dict[str, Table] = {
     "activist_filing": Table(
         "确定入党积极分子备案表",
-        _columns(*_PERSON, "occupation", "职务", "applied_on", "申请入党时间",
-                 "recommendation", "推荐方式", "activist_on", "确定为入党积极分子时间",
+        _columns(*_FILING, "recommendation", "推荐方式",
+                 "activist_on", "确定为入党积极分子时间",
                  "contacts", "培养联系人"),
         date_field="activist_on"),
     "candidate_filing": Table(
         "确定发展对象备案表",
-        _columns(*_PERSON, "occupation", "职务", "applied_on", "申请入党时间",
-                 "recommendation", "推荐方式", "activist_on", "确定为入党积极分子时间",
+        _columns(*_FILING, "recommendation", "推荐方式",
+                 "activist_on", "确定为入党积极分子时间",
                  "candidate_on", "确定为发展对象时间", "contacts", "培养联系人",
                  "sponsors", "入党介绍人"),
         date_field="candidate_on"),
     "probationary_filing": Table(
         "接收预备党员备案表",
-        _columns(*_PERSON, "occupation", "职务", "applied_on", "申请入党时间",
-                 "activist_on", "确定为入党积极分子时间", "candidate_on", "确定为发展对象时间",
-                 "voted_on", "支部大会通过时间", "admitted_on", "党委审批时间",
-                 "contacts", "培养联系人", "sponsors", "入党介绍人"),
+        _columns(*_FILING, "activist_on", "确定为入党积极分子时间",
+                 "candidate_on", "确定为发展对象时间", "voted_on", "支部大会通过时间",
+                 "admitted_on", "党委审批时间", "contacts", "培养联系人", "sponsors", "入党介绍人"),
         date_field="admitted_on"),
     "admission_approval": Table(
         "拟吸收预备党员名单汇总审批表",
