@@ -124,9 +124,9 @@ dossiers = Table(
     # The deadline index (workflow.domain.deadlines): a lower bound of the due dates of the
     # dossier's open deadlines, NULL when it has none; written with every change of the dossier.
     Column("next_due", Date),
-    # A scope's lists and counts by state; with the last step's date, its longest waiting
-    # (the home page's 可推进) from the index alone.
-    Index("ix_dossiers_branch_state", "branch_id", "state", "last_effective_on"),
+    # A scope's lists and counts by state; with the last step's date and the id, its longest
+    # waiting (the home page's 可推进) from the index alone.
+    Index("ix_dossiers_branch_state", "branch_id", "state", "last_effective_on", "id"),
     Index("ix_dossiers_state", "state"),
     Index("ix_dossiers_name", "name"),
     # A scope's agenda: per branch, the dossiers with something due by a day.
