@@ -35,6 +35,10 @@ def test_home_counts_states_and_lists_what_is_due(client, rt, org, clock):
     assert "各阶段人数" in home and "入党积极分子" in home
     assert "半年考察" in home  # the agenda: an evaluation falls due
     assert "可推进" in home
+    # An administrator fires no step: neither the agenda nor 可推进 on its home page.
+    sign_in(client, rt, org, "admin")
+    home = _text(client.get("/"))
+    assert "各阶段人数" in home and "可推进" not in home and "已逾期" not in home
 
 
 def test_a_dossier_of_another_branch_or_committee_is_not_found(client, rt, org):
