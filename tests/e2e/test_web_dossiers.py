@@ -448,3 +448,15 @@ def test_member_pickers_list_the_own_branch_in_full_and_cap_the_others(client, r
     shown, form = contact_options()
     assert sum("一支部" in s for s in shown) == 5 and sum("二支部" in s for s in shown) == 1
     assert "本支部党员全部列出；本党委其他支部党员较多，只列出前1名" in form
+
+
+def test_roster_rows_name_the_contacts_and_sponsors(client, rt, org, clock):
+    """Each row names, from the registry, the members its records name (read for the whole
+    page at once: Repository.dossiers)."""
+    walk(client, rt, org, clock, applied_on=date(2023, 3, 1), target="training",
+         today=date(2024, 6, 7))
+    sign_in(client, rt, org, "branch")
+    page = _text(client.get("/dossiers?state=training"))
+    row = page.split('data-label="联系人/介绍人">')[1].split("</td>")[0]
+    assert "培养联系人：党员0" in row
+    assert "入党介绍人：党员1" in row and "入党介绍人：党员2" in row
