@@ -126,7 +126,10 @@ def test_swagger_ui_is_served_from_the_service(client):
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     scripts = re.findall(r'(?:src|href)="([^"]+)"', html)
-    assert scripts and all(s.startswith("/static/vendor/swagger-ui-dist/") for s in scripts)
+    # Its files, its set-up script and the site's icon: all from the service itself.
+    assert scripts and all(s.startswith(("/static/vendor/swagger-ui-dist/", "/static/web/"))
+                           for s in scripts)
+    assert "/static/web/swagger-init.js" in scripts
     for script in scripts:
         assert client.get(script).status_code == 200, script
     assert "/api/openapi.json" in html
