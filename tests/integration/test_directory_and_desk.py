@@ -10,7 +10,7 @@ import pytest
 from tests.helpers import dossier_in, record
 from workflow.domain.calendar import YearTable
 from workflow.domain.errors import Forbidden
-from workflow.usecases import calendars, directory, publicity_desk, services
+from workflow.usecases import access, calendars, directory, publicity_desk, services
 
 TODAY = date(2025, 6, 2)
 
@@ -27,7 +27,7 @@ def test_the_tree_users_and_registry_of_the_admin(client, rt, org):
     assert [c.organization.name for c in roots[0].children] == ["一支部", "二支部"]
     assert [c.organization.name for c in roots[1].children] == ["外支部"]
 
-    names = {u.name: u for u in directory.users(uow=rt.uow, actor=admin)}
+    names = {u.name: u for u in access.list_users(uow=rt.uow, actor=admin)}
     assert {"root", "branch", "committee", "auditor", "far_branch"} <= set(names)
     assert names["branch"].organization_name == "一支部" and names["root"].role == "admin"
 
@@ -40,7 +40,7 @@ def test_the_tree_users_and_registry_of_the_admin(client, rt, org):
 
 def test_the_admins_lists_are_for_admins(rt, org):
     for who in ("branch", "committee", "auditor"):
-        for listing in (directory.admin_organizations, directory.users, directory.registry):
+        for listing in (directory.admin_organizations, access.list_users, directory.registry):
             with pytest.raises(Forbidden):
                 listing(uow=rt.uow, actor=actor(rt, org, who))
 

@@ -25,6 +25,8 @@ class UserRow:
     active: bool
     token_expires_at: datetime | None
     created_at: datetime
+    organization_name: str | None = None
+    login: str | None = None
 
 
 def _aware(moment: datetime | None) -> datetime | None:
@@ -34,7 +36,8 @@ def _aware(moment: datetime | None) -> datetime | None:
 
 _USERS = (
     select(users.c.id, users.c.name, users.c.role, users.c.organization_id,
-           organizations.c.path, users.c.active, users.c.token_expires_at, users.c.created_at)
+           organizations.c.path, users.c.active, users.c.token_expires_at, users.c.created_at,
+           organizations.c.name.label("organization_name"), users.c.login)
     .outerjoin(organizations, organizations.c.id == users.c.organization_id)
 )
 
@@ -58,7 +61,8 @@ class Credentials:
     @staticmethod
     def _row(r) -> UserRow:
         return UserRow(r.id, r.name, r.role, r.organization_id, r.path or "/", r.active,
-                       _aware(r.token_expires_at), _aware(r.created_at))
+                       _aware(r.token_expires_at), _aware(r.created_at), r.organization_name,
+                       r.login)
 
     def revoke(self, user_id: int, **values) -> int:
         """Change a user's credentials (`values`: active, token_hash, token_expires_at) and

@@ -1,26 +1,15 @@
-"""Who and what is in a scope: the organisations of a subtree, its users, the member registry."""
+"""Who and what is in a scope: the organisations of a subtree and the member registry (its
+users: workflow.store.access)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, and_, func, select
 
 from workflow.store.tables import dossiers, members, organizations, users
-
-
-@dataclass(frozen=True)
-class UserRow:
-    id: int
-    name: str
-    role: str
-    organization_id: int | None
-    organization_name: str | None
-    created_at: datetime
-    login: str | None
-    active: bool
 
 
 @dataclass(frozen=True)
@@ -51,19 +40,6 @@ class Directory:
                 organizations.c.path.startswith(scope_path, autoescape=True))
         ).all()
         return sorted(rows, key=lambda row: tree_order(row.path))
-
-    def users(self, scope_path: str) -> list[UserRow]:
-        """The users of a subtree; at the root also the administrators of the whole tree."""
-        in_scope = organizations.c.path.startswith(scope_path, autoescape=True)
-        if scope_path == "/":
-            in_scope = in_scope | users.c.organization_id.is_(None)
-        rows = self.connection.execute(
-            select(users.c.id, users.c.name, users.c.role, users.c.organization_id,
-                   organizations.c.name.label("organization_name"), users.c.created_at,
-                   users.c.login, users.c.active)
-            .outerjoin(organizations, organizations.c.id == users.c.organization_id)
-            .where(in_scope).order_by(users.c.id))
-        return [UserRow(*row) for row in rows]
 
     def members(self, *, scope_path: str, branch_id: int | None, status: str | None,
                 q: str | None, page: int, per_page: int) -> tuple[list[MemberRow], int]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from workflow.domain.actors import Actor
 from workflow.domain.errors import Forbidden, Message, NotFound, role_may_not
 from workflow.domain.roles import Role
-from workflow.store.directory import Directory, MemberRow, UserRow, tree_order
+from workflow.store.directory import Directory, MemberRow, tree_order
 from workflow.store.organizations import CONTACT_FIELDS, ObjectionContact, OrganizationContacts
 from workflow.store.repository import Organization
 from workflow.store.uow import UnitOfWork
@@ -102,12 +102,6 @@ def tree(found: list[ObjectionContact]) -> list[Node]:
         parent = nodes.get(o.parent_id) if o.parent_id is not None else None
         (parent.children if parent else roots).append(nodes[o.id])
     return roots
-
-
-def users(*, uow: UnitOfWork, actor: Actor) -> list[UserRow]:
-    _admin(actor)
-    with uow.transaction() as tx:
-        return Directory(tx.repo.connection).users(actor.organization_path)
 
 
 def registry(*, uow: UnitOfWork, actor: Actor, q: str | None = None, page: int = 1,

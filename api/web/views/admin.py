@@ -60,7 +60,7 @@ def _tab_context(tab: str) -> dict[str, Any]:
     if tab == "orgs":
         context["tree"] = directory.tree(found)
     elif tab == "users":
-        context["users"] = directory.users(uow=rt.uow, actor=actor)
+        context["users"] = access.list_users(uow=rt.uow, actor=actor)
         context["organizations"] = found
         context["roles"] = [(r.value, ROLE[r.value]) for r in Role]
     elif tab == "members":
